@@ -1,0 +1,21 @@
+package dev.tokenwarden.stack.oauth;
+
+/**
+ * A one-shot failure queued with {@link FakeOAuthServer#failNext} or {@link FakeOAuthServer#failNextAny}.
+ * A fault answers the next token request that reaches the endpoint (valid or not), is counted like any
+ * other call, and never changes token state.
+ */
+public enum Fault {
+    /** 500 {@code {"error":"server_error"}}. */
+    HTTP_500,
+    /** 503 {@code {"error":"temporarily_unavailable"}}. */
+    HTTP_503,
+    /** Holds the request for {@link FakeOAuthServer#hangFor} (default 60 s), then 504; released at close. */
+    TIMEOUT,
+    /** The platform's reused-token rejection; not counted in {@link FakeOAuthServer#reuseRejections()}. */
+    INVALID_GRANT,
+    /** 401 {@code {"error":"invalid_client"}}, a provider-wide error. */
+    INVALID_CLIENT,
+    /** The connection is closed without a status line. */
+    CONNECTION_RESET
+}
