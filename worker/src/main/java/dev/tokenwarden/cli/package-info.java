@@ -1,0 +1,6 @@
+/**
+ * The {@code tokenwarden} command line: {@code run}, {@code migrate}, {@code produce}, plus commands found
+ * through {@link java.util.ServiceLoader} (the demo module adds {@code demo}). Start-up reads as parse,
+ * validate, wire, run; only {@link dev.tokenwarden.cli.Main} exits the process.
+ */
+package dev.tokenwarden.cli;

@@ -1,0 +1,141 @@
+package dev.tokenwarden.config;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Typed, validating reads of a {@link ConfigSource}. Every failed read records one problem naming the key,
+ * its environment variable, the rule and the bad value; {@link #finish()} throws them all at once, so an
+ * operator fixes a config file in one pass rather than one restart per mistake.
+ */
+final class ConfigReader {
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private final ConfigSource source;
+    private final List<String> problems;
+
+    ConfigReader(ConfigSource source) {
+        this.source = source;
+        this.problems = new ArrayList<>(source.problems());
+    }
+
+    String string(Setting s) {
+        String v = source.raw(s);
+        if (v == null) {
+            problems.add(label(s) + ": required, but not set");
+        }
+        return v;
+    }
+
+    int intBetween(Setting s, int min, int max) {
+        String v = string(s);
+        if (v == null) {
+            return min;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the rule
+        }
+        problems.add(label(s) + ": must be an integer from " + min + " to " + max + ", was " + s.display(v));
+        return min;
+    }
+
+    /** Accepts {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT30S}). */
+    Duration durationBetween(Setting s, Duration min, Duration max) {
+        String v = string(s);
+        if (v == null) {
+            return min;
+        }
+        Duration d = parseDuration(v.trim());
+        if (d != null && d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
+            return d;
+        }
+        problems.add(label(s) + ": must be a duration from " + min + " to " + max
+                + " (like 250ms, 30s, 5m or PT30S), was " + s.display(v));
+        return min;
+    }
+
+    URI uri(Setting s, Set<String> schemes) {
+        String v = string(s);
+        if (v == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(v.trim());
+            if (uri.getScheme() != null && schemes.contains(uri.getScheme().toLowerCase(Locale.ROOT)) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException ignored) {
+            // reported below with the rule
+        }
+        problems.add(label(s) + ": must be a URL with scheme " + String.join(" or ", schemes) + " and a host, was "
+                + s.display(v));
+        return null;
+    }
+
+    /** A JDBC PostgreSQL URL; kept as a string because {@code jdbc:} URLs are not hierarchical URIs. */
+    String jdbcUrl(Setting s) {
+        String v = string(s);
+        if (v != null && !v.startsWith("jdbc:postgresql:")) {
+            problems.add(label(s) + ": must start with jdbc:postgresql:, was " + s.display(v));
+        }
+        return v;
+    }
+
+    String nonBlankList(Setting s) {
+        String v = string(s);
+        if (v != null && v.replace(",", "").isBlank()) {
+            problems.add(label(s) + ": must list at least one host:port, was " + s.display(v));
+        }
+        return v;
+    }
+
+    void problem(Setting s, String rule, String value) {
+        problems.add(label(s) + ": " + rule + ", was " + s.display(value));
+    }
+
+    void problem(String message) {
+        problems.add(message);
+    }
+
+    void finish() {
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static String label(Setting s) {
+        return s.key() + " (env " + s.envVar() + ")";
+    }
+
+    static Duration parseDuration(String v) {
+        Matcher m = SHORT_DURATION.matcher(v);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            switch (m.group(2)) {
+                case "ms": return Duration.ofMillis(n);
+                case "s": return Duration.ofSeconds(n);
+                case "m": return Duration.ofMinutes(n);
+                case "h": return Duration.ofHours(n);
+                default: return Duration.ofDays(n);
+            }
+        }
+        try {
+            return Duration.parse(v);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.tokenwarden.runtime;
+
+import java.util.Properties;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import dev.tokenwarden.config.WorkerConfig;
+
+/** Kafka Streams properties for a worker; {@code kafka.streams.*} overrides win over ours. */
+final class StreamsSettings {
+    private StreamsSettings() {
+    }
+
+    static Properties of(WorkerConfig config) {
+        WorkerConfig.Kafka kafka = config.kafka();
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        // Output events and the dedup store's changelog commit together with the input offsets. Side
+        // effects outside Kafka (HTTP, PostgreSQL) are guarded separately; see the refresh package.
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, kafka.streamThreads());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafka.commitInterval().toMillis());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        p.putAll(kafka.streamsOverrides());
+        return p;
+    }
+}

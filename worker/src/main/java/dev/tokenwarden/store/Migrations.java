@@ -1,0 +1,28 @@
+package dev.tokenwarden.store;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+import dev.tokenwarden.config.WorkerConfig;
+
+/** Applies the reference schema in {@code db/migration}. */
+public final class Migrations {
+    /** Our own history table, so a sub2api database's tooling and ours never read each other's. */
+    static final String HISTORY_TABLE = "tokenwarden_schema_history";
+
+    private Migrations() {
+    }
+
+    public static MigrateResult apply(WorkerConfig.Database db) {
+        return Flyway.configure()
+                .dataSource(db.url(), db.user(), db.password())
+                .locations("classpath:db/migration")
+                .table(HISTORY_TABLE)
+                // A database sub2api already created has tables but no history of ours: start from zero
+                // and let the IF NOT EXISTS statements add only what is missing.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate();
+    }
+}

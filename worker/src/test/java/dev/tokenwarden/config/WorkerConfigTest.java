@@ -1,0 +1,106 @@
+package dev.tokenwarden.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorkerConfigTest {
+    private static Map<String, String> minimal() {
+        Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap.servers", "127.0.0.1:9092");
+        m.put("db.url", "jdbc:postgresql://127.0.0.1:5432/sub2api");
+        return m;
+    }
+
+    @Test
+    void shouldApplyDefaultsWhenOnlyRequiredSettingsAreGiven() {
+        WorkerConfig c = WorkerConfig.from(ConfigSource.of(minimal()));
+        assertEquals("tokenwarden", c.kafka().applicationId());
+        assertEquals("tokenwarden.refresh-needed.v1", c.topics().refreshNeeded());
+        assertEquals(Duration.ofMillis(100), c.kafka().commitInterval());
+        assertEquals(16384, c.maxEventBytes());
+        assertEquals("redis://127.0.0.1:6379", c.redisUrl().toString());
+    }
+
+    @Test
+    void shouldNameEveryMissingRequiredSettingAndItsEnvVarWhenNothingIsGiven() {
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(Map.of())));
+        assertEquals(2, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.bootstrap.servers (env TOKENWARDEN_KAFKA_BOOTSTRAP_SERVERS): required"));
+        assertTrue(e.getMessage().contains("db.url (env TOKENWARDEN_DB_URL): required"));
+    }
+
+    @Test
+    void shouldNameTheKeyTheRuleAndTheValueWhenValuesAreInvalid() {
+        Map<String, String> m = minimal();
+        m.put("kafka.stream.threads", "0");
+        m.put("kafka.commit.interval", "soon");
+        m.put("db.url", "postgres://x");
+        m.put("redis.url", "http://x");
+        m.put("intake.max-event-bytes", "10");
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+        assertEquals(5, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.stream.threads (env TOKENWARDEN_KAFKA_STREAM_THREADS): must be an integer from 1 to 64, was '0'"), e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.commit.interval"), e.getMessage());
+        assertTrue(e.getMessage().contains("was 'soon'"), e.getMessage());
+        assertTrue(e.getMessage().contains("db.url (env TOKENWARDEN_DB_URL): must start with jdbc:postgresql:"), e.getMessage());
+        assertTrue(e.getMessage().contains("redis.url"), e.getMessage());
+    }
+
+    @Test
+    void shouldRejectAnUnknownKeyInTheFileWhenItIsATypo(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, "kafka.bootstrap.servers=k:9092\ndb.url=jdbc:postgresql://h/db\ndb.pasword=x\n");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> WorkerConfig.from(ConfigSource.load(file, Map.of(), Map.of())));
+        assertTrue(e.getMessage().contains("db.pasword (in " + file + "): unknown setting"), e.getMessage());
+    }
+
+    @Test
+    void shouldLetEnvironmentOverrideTheFileAndSetOverrideTheEnvironment(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("worker.properties");
+        Files.writeString(file, "kafka.bootstrap.servers=file:9092\ndb.url=jdbc:postgresql://h/db\n"
+                + "kafka.application.id=from-file\nkafka.streams.replication.factor=3\n");
+        WorkerConfig c = WorkerConfig.from(ConfigSource.load(file,
+                Map.of("TOKENWARDEN_KAFKA_BOOTSTRAP_SERVERS", "env:9092", "TOKENWARDEN_KAFKA_APPLICATION_ID", "from-env"),
+                Map.of("kafka.application.id", "from-set")));
+        assertEquals("env:9092", c.kafka().bootstrapServers());
+        assertEquals("from-set", c.kafka().applicationId());
+        assertEquals("3", c.kafka().streamsOverrides().get("replication.factor"), "kafka.streams.* passes through");
+    }
+
+    @Test
+    void shouldNeverPrintThePasswordWhenConfigIsShownOrRejected() {
+        Map<String, String> m = minimal();
+        m.put("db.password", "hunter2");
+        assertFalse(WorkerConfig.from(ConfigSource.of(m)).toString().contains("hunter2"));
+        assertEquals("<redacted>", Settings.DB_PASSWORD.display("hunter2"));
+    }
+
+    @Test
+    void shouldRejectTwoTopicSettingsThatNameTheSameTopic() {
+        Map<String, String> m = minimal();
+        m.put("topic.dead-letter", "tokenwarden.refresh-needed.v1");
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+        assertTrue(e.getMessage().contains("must name a different topic"), e.getMessage());
+    }
+
+    @Test
+    void shouldAcceptShortAndIsoDurations() {
+        assertEquals(Duration.ofMillis(250), ConfigReader.parseDuration("250ms"));
+        assertEquals(Duration.ofMinutes(5), ConfigReader.parseDuration("5m"));
+        assertEquals(Duration.ofSeconds(30), ConfigReader.parseDuration("PT30S"));
+        assertEquals(null, ConfigReader.parseDuration("5 minutes"));
+    }
+}

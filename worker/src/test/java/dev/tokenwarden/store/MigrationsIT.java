@@ -1,0 +1,90 @@
+package dev.tokenwarden.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.stack.LocalPostgres;
+import dev.tokenwarden.stack.SharedStack;
+
+class MigrationsIT {
+    private static WorkerConfig.Database freshDatabase(String name) {
+        LocalPostgres pg = SharedStack.get().postgres();
+        return new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase(name)), pg.user(), pg.password());
+    }
+
+    @Test
+    void shouldCreateTheReferenceSchemaAndDoNothingWhenRunAgain() throws SQLException {
+        WorkerConfig.Database db = freshDatabase("migrate");
+        assertEquals(1, Migrations.apply(db).migrationsExecuted);
+        assertEquals(0, Migrations.apply(db).migrationsExecuted);
+
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
+            assertEquals(List.of("id:bigint", "name:text", "platform:text", "type:text", "credentials:jsonb",
+                    "status:text", "error_message:text", "schedulable:boolean",
+                    "temp_unschedulable_until:timestamp with time zone", "temp_unschedulable_reason:text",
+                    "created_at:timestamp with time zone", "updated_at:timestamp with time zone",
+                    "deleted_at:timestamp with time zone"), columns(s, "accounts"));
+            assertEquals(List.of("id:bigint", "event_type:text", "account_id:bigint", "group_id:bigint",
+                    "payload:jsonb", "created_at:timestamp with time zone", "dedup_key:text"),
+                    columns(s, "scheduler_outbox"));
+            List<String> indexes = strings(s, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'");
+            assertTrue(indexes.contains("uq_scheduler_outbox_dedup_key"), indexes.toString());
+            assertTrue(indexes.contains("idx_accounts_temp_unschedulable_until"), indexes.toString());
+
+            // The dedup key is unique where set, and rows without one are free to repeat.
+            s.execute("INSERT INTO scheduler_outbox (event_type, account_id, dedup_key) VALUES ('account_changed', 1, 'k')");
+            s.execute("INSERT INTO scheduler_outbox (event_type, account_id) VALUES ('account_changed', 1)");
+            s.execute("INSERT INTO scheduler_outbox (event_type, account_id) VALUES ('account_changed', 1)");
+            assertThrows(SQLException.class, () -> s.execute(
+                    "INSERT INTO scheduler_outbox (event_type, account_id, dedup_key) VALUES ('account_changed', 2, 'k')"));
+        }
+    }
+
+    @Test
+    void shouldKeepExistingRowsWhenTheDatabaseWasCreatedBySub2api() throws SQLException {
+        WorkerConfig.Database db = freshDatabase("sub2api");
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL DEFAULT '', platform TEXT NOT NULL,"
+                    + " type TEXT NOT NULL, credentials JSONB NOT NULL DEFAULT '{}', status TEXT NOT NULL DEFAULT 'active',"
+                    + " error_message TEXT, schedulable BOOLEAN NOT NULL DEFAULT TRUE, temp_unschedulable_until TIMESTAMPTZ,"
+                    + " temp_unschedulable_reason TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                    + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), deleted_at TIMESTAMPTZ, priority INT DEFAULT 0)");
+            s.execute("INSERT INTO accounts (platform, type) VALUES ('anthropic', 'oauth')");
+        }
+        assertEquals(1, Migrations.apply(db).migrationsExecuted);
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
+            assertEquals(List.of("1"), strings(s, "SELECT count(*) FROM accounts"));
+            assertEquals(List.of("0"), strings(s, "SELECT count(*) FROM scheduler_outbox"));
+        }
+    }
+
+    private static List<String> columns(Statement s, String table) throws SQLException {
+        return strings(s, "SELECT column_name || ':' || data_type FROM information_schema.columns"
+                + " WHERE table_name = '" + table + "' ORDER BY ordinal_position");
+    }
+
+    private static List<String> strings(Statement s, String sql) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+}
