@@ -1,0 +1,126 @@
+package dev.tokenwarden.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tokenwarden.events.Platform;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Maps one token-endpoint answer to a {@link RefreshOutcome}: a pure function of (status, body, now).
+ * Understands RFC 6749 errors ({@code {"error":"invalid_grant"}}) and OpenAI's envelope
+ * ({@code {"error":{"code":"refresh_token_reused"}}}).
+ */
+final class TokenResponseReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> DEAD_GRANT_CODES = Set.of("invalid_grant", "refresh_token_reused",
+            "refresh_token_expired", "refresh_token_invalidated");
+    /** invalid_request included: a malformed request is our bug, never the account's (BRIEF §4.7). */
+    private static final Set<String> PROVIDER_WIDE_CODES = Set.of("invalid_client", "unauthorized_client",
+            "invalid_scope", "unsupported_grant_type", "invalid_request");
+    /** Google hands out 3599 s tokens; refreshing 5 min early avoids a 401 at the edge (BRIEF §4). */
+    private static final Duration GOOGLE_EXPIRY_MARGIN = Duration.ofSeconds(300);
+    /** Used when a 2xx carries no expires_in: the shortest lifetime any supported provider issues. */
+    private static final long FALLBACK_EXPIRES_IN_SECONDS = 3_600;
+    private static final int MAX_DESCRIPTION_CHARS = 200;
+
+    private final Duration expiryMargin;
+
+    TokenResponseReader(Platform platform) {
+        this.expiryMargin = platform == Platform.GEMINI || platform == Platform.ANTIGRAVITY
+                ? GOOGLE_EXPIRY_MARGIN
+                : Duration.ZERO;
+    }
+
+    /** @param sentRefreshToken scrubbed from any echoed error text, so outcomes stay token-free */
+    RefreshOutcome read(int status, String body, String sentRefreshToken, Instant now) {
+        JsonNode json = parse(body);
+        if (status >= 200 && status < 300) {
+            return refreshed(status, json, now);
+        }
+        String code = errorCode(json);
+        if (code != null && DEAD_GRANT_CODES.contains(code)) {
+            return new RefreshOutcome.InvalidGrant(code, description(json, sentRefreshToken));
+        }
+        if (code != null && PROVIDER_WIDE_CODES.contains(code)) {
+            return new RefreshOutcome.ProviderWide(code, description(json, sentRefreshToken));
+        }
+        return new RefreshOutcome.Transient(code == null ? "http " + status : "http " + status + " " + code, status);
+    }
+
+    /**
+     * A 2xx with an access token is a success even when other fields are odd: a rotating provider has
+     * already spent the old refresh token, so dropping this answer would lose the account.
+     */
+    private RefreshOutcome refreshed(int status, JsonNode json, Instant now) {
+        String accessToken = text(json, CredentialKeys.ACCESS_TOKEN);
+        if (accessToken == null) {
+            return new RefreshOutcome.Transient("unparseable 2xx: no access_token", status);
+        }
+        JsonNode expiresIn = json.get("expires_in");
+        long lifetime = expiresIn == null ? 0 : expiresIn.asLong(0);
+        if (lifetime <= 0) {
+            lifetime = FALLBACK_EXPIRES_IN_SECONDS;
+        }
+        Instant expiresAt = now.plusSeconds(lifetime).minus(expiryMargin);
+        Map<String, Object> updates = new LinkedHashMap<>();
+        updates.put(CredentialKeys.ACCESS_TOKEN, accessToken);
+        String refreshToken = text(json, CredentialKeys.REFRESH_TOKEN);
+        if (refreshToken != null) {
+            updates.put(CredentialKeys.REFRESH_TOKEN, refreshToken);
+        }
+        updates.put(CredentialKeys.EXPIRES_AT, Long.toString(expiresAt.getEpochSecond()));
+        for (String extra : CredentialKeys.EXTRAS) {
+            String value = text(json, extra);
+            if (value != null) {
+                updates.put(extra, value);
+            }
+        }
+        return new RefreshOutcome.Refreshed(updates, expiresAt);
+    }
+
+    private static String errorCode(JsonNode json) {
+        JsonNode error = json.get("error");
+        if (error == null) {
+            return null;
+        }
+        if (error.isTextual()) {
+            return error.textValue();
+        }
+        return text(error, "code") != null ? text(error, "code") : text(error, "type");
+    }
+
+    private static String description(JsonNode json, String sentRefreshToken) {
+        String text = text(json, "error_description");
+        JsonNode error = json.get("error");
+        if (text == null && error != null && error.isObject()) {
+            text = text(error, "message");
+        }
+        if (text == null) {
+            return "";
+        }
+        if (sentRefreshToken != null && !sentRefreshToken.isEmpty()) {
+            text = text.replace(sentRefreshToken, "<redacted>");
+        }
+        return text.length() <= MAX_DESCRIPTION_CHARS ? text : text.substring(0, MAX_DESCRIPTION_CHARS) + "…";
+    }
+
+    private static String text(JsonNode json, String field) {
+        JsonNode value = json.get(field);
+        return value != null && value.isTextual() && !value.textValue().isEmpty() ? value.textValue() : null;
+    }
+
+    /** An unreadable body reads as an empty object: the status alone then decides. */
+    private static JsonNode parse(String body) {
+        try {
+            JsonNode node = body == null || body.isBlank() ? null : JSON.readTree(body);
+            return node != null && node.isObject() ? node : JSON.createObjectNode();
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.tokenwarden.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import dev.tokenwarden.events.Platform;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenResponseReaderTest {
+    private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
+    private static final String SENT = "rt_sent_secret";
+
+    private final TokenResponseReader anthropic = new TokenResponseReader(Platform.ANTHROPIC);
+
+    @Test
+    void shouldReadOpenAiEnvelopeWhenTokenWasReused() {
+        RefreshOutcome outcome = anthropic.read(401,
+                "{\"error\":{\"message\":\"already used\",\"type\":\"invalid_request_error\",\"code\":\"refresh_token_reused\"}}",
+                SENT, NOW);
+
+        assertEquals(new RefreshOutcome.InvalidGrant("refresh_token_reused", "already used"), outcome);
+    }
+
+    @Test
+    void shouldReturnProviderWideWhenRequestIsMalformed() {
+        RefreshOutcome outcome = anthropic.read(400, "{\"error\":\"invalid_request\",\"error_description\":\"missing scope\"}", SENT, NOW);
+
+        assertEquals(new RefreshOutcome.ProviderWide("invalid_request", "missing scope"), outcome);
+    }
+
+    @Test
+    void shouldReturnProviderWideWhenScopeIsRejected() {
+        assertInstanceOf(RefreshOutcome.ProviderWide.class, anthropic.read(400, "{\"error\":\"invalid_scope\"}", SENT, NOW));
+    }
+
+    @Test
+    void shouldReturnTransientWhenRateLimited() {
+        assertEquals(new RefreshOutcome.Transient("http 429", 429), anthropic.read(429, "slow down", SENT, NOW));
+    }
+
+    @Test
+    void shouldReturnTransientWhenGatewayAnswersHtml() {
+        assertEquals(new RefreshOutcome.Transient("http 502", 502), anthropic.read(502, "<html>bad gateway</html>", SENT, NOW));
+    }
+
+    @Test
+    void shouldReturnTransientWhenSuccessHasNoAccessToken() {
+        RefreshOutcome outcome = anthropic.read(200, "<html>login</html>", SENT, NOW);
+
+        assertEquals(200, assertInstanceOf(RefreshOutcome.Transient.class, outcome).httpStatus());
+    }
+
+    @Test
+    void shouldKeepCredentialsWhenSuccessLacksExpiresIn() {
+        RefreshOutcome outcome = anthropic.read(200, "{\"access_token\":\"at\",\"refresh_token\":\"rt_new\"}", SENT, NOW);
+
+        RefreshOutcome.Refreshed refreshed = assertInstanceOf(RefreshOutcome.Refreshed.class, outcome);
+        assertEquals("rt_new", refreshed.credentialUpdates().get("refresh_token"));
+        assertEquals(NOW.plusSeconds(3_600), refreshed.expiresAt());
+    }
+
+    @Test
+    void shouldAcceptExpiresInAsStringWhenProviderQuotesIt() {
+        RefreshOutcome outcome = anthropic.read(200, "{\"access_token\":\"at\",\"expires_in\":\"120\"}", SENT, NOW);
+
+        assertEquals(Map.of("access_token", "at", "expires_at", Long.toString(NOW.getEpochSecond() + 120)),
+                assertInstanceOf(RefreshOutcome.Refreshed.class, outcome).credentialUpdates());
+    }
+
+    @Test
+    void shouldScrubSentTokenWhenProviderEchoesIt() {
+        RefreshOutcome outcome = anthropic.read(400,
+                "{\"error\":\"invalid_grant\",\"error_description\":\"token " + SENT + " is revoked\"}", SENT, NOW);
+
+        assertFalse(outcome.toString().contains(SENT), outcome.toString());
+    }
+}
