@@ -10,18 +10,20 @@ import dev.tokenwarden.events.EventType;
  * Intake sensors, registered through Kafka Streams so they appear in {@code KafkaStreams#metrics()} (and
  * JMX) as {@code tokenwarden-intake} metrics with {@code -rate} and {@code -total} per event type.
  */
-final class IntakeMetrics {
-    static final String SCOPE = "tokenwarden-intake";
+public final class IntakeMetrics {
+    public static final String SCOPE = "tokenwarden-intake";
+    public static final String ACCEPTED = "accepted";
+    public static final String DEAD_LETTERED_PREFIX = "dead-lettered-";
 
     private IntakeMetrics() {
     }
 
     static Sensor accepted(ProcessorContext<?, ?> context, EventType<?> type) {
-        return context.metrics().addRateTotalSensor(SCOPE, type.name(), "accepted", Sensor.RecordingLevel.INFO);
+        return context.metrics().addRateTotalSensor(SCOPE, type.name(), ACCEPTED, Sensor.RecordingLevel.INFO);
     }
 
     static Sensor deadLettered(ProcessorContext<?, ?> context, EventType<?> type, DeadLetterReason reason) {
-        return context.metrics().addRateTotalSensor(SCOPE, type.name(), "dead-lettered-" + reason.json(),
+        return context.metrics().addRateTotalSensor(SCOPE, type.name(), DEAD_LETTERED_PREFIX + reason.json(),
                 Sensor.RecordingLevel.INFO);
     }
 }

@@ -73,13 +73,14 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * The sum of a {@code <operation>-total} metric over every thread and entity in a metrics scope, e.g.
-     * ({@code tokenwarden-intake}, {@code accepted}). For health checks, the demo and tests.
+     * The sum of the {@code -total} metrics in a scope whose operation starts with {@code operationPrefix},
+     * over every thread and entity: ({@code tokenwarden-intake}, {@code dead-lettered-}) counts every
+     * dead letter whatever its reason. For health checks, the demo and tests.
      */
-    public double metricTotal(String scope, String operation) {
-        String name = operation + "-total";
+    public double metricTotal(String scope, String operationPrefix) {
         return streams.metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals(name) && e.getKey().group().contains(scope))
+                .filter(e -> e.getKey().group().contains(scope))
+                .filter(e -> e.getKey().name().startsWith(operationPrefix) && e.getKey().name().endsWith("-total"))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
                 .sum();
     }

@@ -1,0 +1,62 @@
+package dev.tokenwarden.demo;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.events.EventJson;
+import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+
+/** Seeds OAuth accounts whose tokens expire soon, each with a refresh token the fake provider knows. */
+final class DemoAccounts {
+    record Seeded(long id, Platform platform) {
+    }
+
+    private DemoAccounts() {
+    }
+
+    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count) throws SQLException {
+        Platform[] platforms = Platform.values();
+        List<Seeded> seeded = new ArrayList<>(count);
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                PreparedStatement insert = c.prepareStatement("INSERT INTO accounts (name, platform, type, credentials)"
+                        + " VALUES (?, ?, 'oauth', ?::jsonb) RETURNING id")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < count; i++) {
+                Platform platform = platforms[i % platforms.length];
+                insert.setString(1, "demo-" + i);
+                insert.setString(2, platform.json());
+                // The fake provider needs the account id to issue its token, so insert first with a placeholder.
+                insert.setString(3, "{}");
+                long id;
+                try (ResultSet rs = insert.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+                String refreshToken = oauth.register(platform.json(), id);
+                String credentials = EventJson.mapper().valueToTree(Map.of(
+                        "access_token", "at-demo-" + id,
+                        "refresh_token", refreshToken,
+                        "expires_at", String.valueOf(Instant.now().plusSeconds(60).getEpochSecond()),
+                        "_token_version", 1L)).toString();
+                try (PreparedStatement update = c.prepareStatement(
+                        "UPDATE accounts SET credentials = ?::jsonb WHERE id = ?")) {
+                    update.setString(1, credentials);
+                    update.setLong(2, id);
+                    update.executeUpdate();
+                }
+                seeded.add(new Seeded(id, platform));
+            }
+            c.commit();
+        }
+        return seeded;
+    }
+}

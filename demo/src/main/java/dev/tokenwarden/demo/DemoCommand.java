@@ -1,0 +1,47 @@
+package dev.tokenwarden.demo;
+
+import java.util.Set;
+
+import dev.tokenwarden.cli.CliArgs;
+import dev.tokenwarden.cli.CliCommand;
+
+/** {@code tokenwarden demo}, found by the CLI through {@code META-INF/services}. */
+public final class DemoCommand implements CliCommand {
+
+    @Override
+    public String name() {
+        return "demo";
+    }
+
+    @Override
+    public String summary() {
+        return "run workers on an embedded stack with simulated gateways and print what happened";
+    }
+
+    @Override
+    public String help() {
+        return """
+                usage: tokenwarden demo [--workers 3] [--accounts 200] [--gateways 4] [--burst 5]
+                                        [--malformed 25] [--report FILE]
+
+                Starts a real local stack (KRaft broker, PostgreSQL, Redis, fake OAuth provider), seeds
+                --accounts OAuth accounts, starts --workers worker instances in one group, and lets
+                --gateways simulated gateways each send --burst refresh-needed events per account plus
+                --malformed bad records. Prints progress, then a summary table; --report FILE writes the
+                same figures as JSON. Everything it started is stopped before it exits.
+                """;
+    }
+
+    @Override
+    public int run(CliArgs args) throws Exception {
+        args.allowOnly(Set.of("workers", "accounts", "gateways", "burst", "malformed", "report"));
+        DemoReport report = new DemoRun(DemoOptions.from(args), System.out).run();
+        System.out.println();
+        System.out.print(report.table());
+        if (args.option("report", null) != null) {
+            report.writeJson(DemoOptions.from(args).report());
+            System.out.println("report written to " + DemoOptions.from(args).report());
+        }
+        return OK;
+    }
+}

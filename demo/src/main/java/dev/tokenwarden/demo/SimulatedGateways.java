@@ -1,0 +1,94 @@
+package dev.tokenwarden.demo;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.tokenwarden.events.GatewayPublisher;
+import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.RefreshReason;
+import dev.tokenwarden.events.TopicNames;
+
+/**
+ * Gateways as they behave in production: every gateway notices the same expiring accounts at about the
+ * same time and each sends a burst of refresh-needed events for them; some gateways are buggy and send
+ * malformed records.
+ */
+final class SimulatedGateways {
+    private final String bootstrap;
+    private final TopicNames topics;
+    private final AtomicLong sent = new AtomicLong();
+
+    SimulatedGateways(String bootstrap, TopicNames topics) {
+        this.bootstrap = bootstrap;
+        this.topics = topics;
+    }
+
+    long sent() {
+        return sent.get();
+    }
+
+    /** Sends everything from {@code gateways} threads at once and returns when all of it is acknowledged. */
+    void refreshStorm(List<DemoAccounts.Seeded> accounts, int gateways, int burst) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(gateways);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int g = 0; g < gateways; g++) {
+                String name = "gateway-" + g;
+                running.add(pool.submit(() -> {
+                    sendBursts(name, accounts, burst);
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void sendBursts(String gateway, List<DemoAccounts.Seeded> accounts, int burst) throws Exception {
+        try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, gateway)) {
+            List<CompletableFuture<?>> acks = new ArrayList<>();
+            for (DemoAccounts.Seeded account : accounts) {
+                for (int i = 0; i < burst; i++) {
+                    // Every gateway saw token version 1 and asks within the request-path window (3 min).
+                    acks.add(publisher.publish(new RefreshNeeded(UUID.randomUUID().toString(), account.id(),
+                            account.platform(), 180, 1L, RefreshReason.EXPIRING, false, Instant.now(), gateway)));
+                }
+            }
+            publisher.flush();
+            for (CompletableFuture<?> ack : acks) {
+                ack.get();
+                sent.incrementAndGet();
+            }
+        }
+    }
+
+    /** Malformed JSON, schema violations, wrong keys and oversized records, in turn. */
+    void malformed(int count, long someAccountId) throws Exception {
+        try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, "gateway-buggy")) {
+            String valid = "{\"event_id\":\"bad-%d\",\"account_id\":%d,\"platform\":\"anthropic\",\"refresh_window_seconds\":180,"
+                    + "\"reason\":\"expiring\",\"occurred_at\":\"2026-01-01T00:00:00Z\",\"source\":\"%s\"}";
+            for (int i = 0; i < count; i++) {
+                String key = String.valueOf(someAccountId);
+                String value = switch (i % 4) {
+                    case 0 -> "{\"event_id\": truncated";
+                    case 1 -> String.format(valid, i, someAccountId, "gw").replace("\"platform\":\"anthropic\",", "");
+                    case 2 -> String.format(valid, i, someAccountId + 1_000_000, "gw");
+                    default -> String.format(valid, i, someAccountId, "x".repeat(20_000));
+                };
+                publisher.publishRaw(topics.refreshNeeded(), key, value.getBytes(StandardCharsets.UTF_8)).get();
+                sent.incrementAndGet();
+            }
+        }
+    }
+}
