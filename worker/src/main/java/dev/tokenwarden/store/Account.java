@@ -1,0 +1,37 @@
+package dev.tokenwarden.store;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * One live row of {@code accounts}, as the worker sees it. {@code platform} is the stored text, unparsed, so an
+ * unknown platform still reads. {@code tempUnschedulableUntil} and {@code tempUnschedulableReason} are null
+ * when no cooldown was ever set; {@code errorMessage} is null unless an error was recorded.
+ */
+public record Account(
+        long id,
+        String platform,
+        String type,
+        Credentials credentials,
+        String status,
+        String errorMessage,
+        boolean schedulable,
+        Instant tempUnschedulableUntil,
+        String tempUnschedulableReason,
+        Instant updatedAt) {
+
+    public static final String STATUS_ACTIVE = "active";
+    public static final String STATUS_ERROR = "error";
+    /** The account types that hold a refresh token; apikey and others never refresh. */
+    public static final Set<String> REFRESHABLE_TYPES = Set.of("oauth", "setup-token");
+
+    public boolean isActive() {
+        return STATUS_ACTIVE.equals(status);
+    }
+
+    /** Refreshable type and a non-blank refresh token; paused ({@code schedulable = false}) does not matter. */
+    public boolean isRefreshable() {
+        return type != null && REFRESHABLE_TYPES.contains(type)
+                && credentials.refreshToken().filter(t -> !t.isBlank()).isPresent();
+    }
+}

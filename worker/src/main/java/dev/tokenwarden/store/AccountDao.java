@@ -1,0 +1,148 @@
+package dev.tokenwarden.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/**
+ * {@code accounts}: every statement ignores deleted rows, and writes touch only credentials, status,
+ * error_message, the cooldown pair and updated_at.
+ *
+ * <p>Cooldown reasons are free text (sub2api writes plain sentences); ours are JSON with a {@code kind}.
+ * PostgreSQL 14 has no {@code IS JSON}, and casting a plain-text reason to jsonb would fail the whole
+ * statement, so the {@code kind} is matched by pattern instead of parsed.
+ */
+@RegisterRowMapper(AccountDao.AccountMapper.class)
+@RegisterRowMapper(AccountDao.CandidateMapper.class)
+public interface AccountDao {
+
+    /**
+     * A live, active, refreshable account for the background sweep. {@code tokenVersion} is null and
+     * {@code expiresAt} empty when the credentials lack them or hold something unparseable.
+     */
+    record RefreshCandidate(long id, String platform, Long tokenVersion, Optional<Instant> expiresAt) {
+        public RefreshCandidate {
+            expiresAt = expiresAt == null ? Optional.empty() : expiresAt;
+        }
+
+        public RefreshCandidate(long id, String platform, Long tokenVersion) {
+            this(id, platform, tokenVersion, Optional.empty());
+        }
+    }
+
+    @SqlQuery("""
+            SELECT id, platform, type, credentials::text AS credentials, status, error_message, schedulable,
+                   temp_unschedulable_until, temp_unschedulable_reason, updated_at
+              FROM accounts
+             WHERE id = :id AND deleted_at IS NULL""")
+    Optional<Account> findLive(@Bind("id") long id);
+
+    /**
+     * Merges {@code updatesJson} (a JSON object) into the stored credentials when the stored
+     * {@code _token_version} text still equals {@code expectedVersion} (null: the row had none). Keys not in
+     * the update survive (sub2api #1218/#2860). Also lifts an {@code auth_refresh_pending} cooldown, which only
+     * waited for this refresh; any other cooldown stays. Returns rows changed: 0 = version moved or row gone.
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET credentials = credentials || CAST(:updates AS jsonb),
+                   temp_unschedulable_until = CASE WHEN temp_unschedulable_reason ~ '"kind"\\s*:\\s*"auth_refresh_pending"'
+                                                   THEN NULL ELSE temp_unschedulable_until END,
+                   temp_unschedulable_reason = CASE WHEN temp_unschedulable_reason ~ '"kind"\\s*:\\s*"auth_refresh_pending"'
+                                                    THEN NULL ELSE temp_unschedulable_reason END,
+                   updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (credentials->>'_token_version') IS NOT DISTINCT FROM :expectedVersion""")
+    int mergeCredentials(@Bind("id") long id, @Bind("updates") String updatesJson,
+            @Bind("expectedVersion") String expectedVersion);
+
+    /**
+     * Marks the account dead only while it still holds the refresh token the caller saw rejected: a token
+     * another writer already replaced must never get the account killed (sub2api #1381). A null
+     * {@code expectedRefreshToken} matches only a row without one. Already-errored rows are left alone.
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET status = 'error', error_message = :message, updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND status <> 'error'
+               AND (credentials->>'refresh_token') IS NOT DISTINCT FROM :expectedRefreshToken""")
+    int markError(@Bind("id") long id, @Bind("message") String message,
+            @Bind("expectedRefreshToken") String expectedRefreshToken);
+
+    /**
+     * Sets the cooldown only when it ends later than the current one: never shortens a window and never
+     * replaces the reason of a longer one (LiteLLM #40130).
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET temp_unschedulable_until = :until, temp_unschedulable_reason = :reason, updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (temp_unschedulable_until IS NULL OR temp_unschedulable_until < :until)""")
+    int extendCooldown(@Bind("id") long id, @Bind("until") Instant until, @Bind("reason") String reasonJson);
+
+    /**
+     * One keyset page ({@code id > afterId}) of accounts the sweep should consider. Paused accounts are
+     * included (their tokens still expire); accounts in a live {@code refresh_retry_exhausted} cooldown are
+     * not. A NULL until or reason never excludes a row.
+     */
+    @SqlQuery("""
+            SELECT id, platform, credentials->>'_token_version' AS token_version,
+                   credentials->>'expires_at' AS expires_at
+              FROM accounts
+             WHERE id > :afterId
+               AND deleted_at IS NULL
+               AND status = 'active'
+               AND type IN ('oauth', 'setup-token')
+               AND COALESCE(btrim(credentials->>'refresh_token'), '') <> ''
+               AND NOT COALESCE(temp_unschedulable_until > :now
+                                AND temp_unschedulable_reason ~ '"kind"\\s*:\\s*"refresh_retry_exhausted"', FALSE)
+             ORDER BY id
+             LIMIT :limit""")
+    List<RefreshCandidate> refreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
+            @Bind("now") Instant now);
+
+    final class AccountMapper implements RowMapper<Account> {
+        @Override
+        public Account map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new Account(
+                    rs.getLong("id"),
+                    rs.getString("platform"),
+                    rs.getString("type"),
+                    Credentials.parse(rs.getString("credentials")),
+                    rs.getString("status"),
+                    rs.getString("error_message"),
+                    rs.getBoolean("schedulable"),
+                    instant(rs, "temp_unschedulable_until"),
+                    rs.getString("temp_unschedulable_reason"),
+                    instant(rs, "updated_at"));
+        }
+    }
+
+    final class CandidateMapper implements RowMapper<RefreshCandidate> {
+        @Override
+        public RefreshCandidate map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new RefreshCandidate(rs.getLong("id"), rs.getString("platform"),
+                    Credentials.version(rs.getString("token_version")), Credentials.expiry(rs.getString("expires_at")));
+        }
+    }
+
+    /** timestamptz through OffsetDateTime, so the JVM time zone never shifts the instant. */
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,159 @@
+package dev.tokenwarden.store;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
+
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.postgres.PostgresPlugin;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.postgresql.ds.PGSimpleDataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.events.EventJson;
+
+/**
+ * The transactional units of the refresh and cooldown paths: each account mutation commits together with its
+ * outbox row, and writes the outbox row only when the guarded UPDATE changed the account. Database errors
+ * propagate as JDBI exceptions; callers retry.
+ */
+public final class AccountStore {
+    /** Seconds. A dead or unreachable database fails the call instead of blocking a stream thread. */
+    private static final int CONNECT_TIMEOUT = 10;
+    private static final int SOCKET_TIMEOUT = 10;
+
+    private final Jdbi jdbi;
+
+    public AccountStore(Jdbi jdbi) {
+        this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    }
+
+    public enum WriteResult {
+        APPLIED,
+        /** The stored {@code _token_version} moved, or the row is gone (deleted or never there). */
+        CONFLICT
+    }
+
+    /** The {@code account_changed} row written with a mutation; {@code dedupKey} makes a replay write nothing. */
+    public record OutboxRow(String dedupKey, String payloadJson) {
+        public OutboxRow {
+            Objects.requireNonNull(payloadJson, "payloadJson");
+        }
+    }
+
+    public static Jdbi jdbi(WorkerConfig.Database db) {
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(db.url());
+        ds.setUser(db.user());
+        ds.setPassword(db.password());
+        ds.setConnectTimeout(CONNECT_TIMEOUT);
+        ds.setLoginTimeout(CONNECT_TIMEOUT);
+        ds.setSocketTimeout(SOCKET_TIMEOUT);
+        ds.setTcpKeepAlive(true);
+        return Jdbi.create(ds).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+    }
+
+    /** The live (not deleted) account, whatever its status. */
+    public Optional<Account> find(long id) {
+        return jdbi.withExtension(AccountDao.class, dao -> dao.findLive(id));
+    }
+
+    /** One keyset page of sweep candidates after {@code afterId}; see {@link AccountDao#refreshCandidates}. */
+    public List<AccountDao.RefreshCandidate> refreshCandidates(long afterId, int limit, Instant now) {
+        return jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(afterId, limit, now));
+    }
+
+    /**
+     * Runs {@code work} only if this process wins the PostgreSQL advisory lock {@code name}; empty otherwise.
+     * The lock lives on one held connection, so a process that dies mid-work releases it with that connection.
+     */
+    public <T> Optional<T> whileHoldingLock(String name, Supplier<T> work) {
+        return jdbi.withHandle(handle -> {
+            boolean won = handle.createQuery("SELECT pg_try_advisory_lock(hashtextextended(:name, 0))")
+                    .bind("name", name).mapTo(Boolean.class).one();
+            if (!won) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(work.get());
+            } finally {
+                handle.createQuery("SELECT pg_advisory_unlock(hashtextextended(:name, 0))")
+                        .bind("name", name).mapTo(Boolean.class).one();
+            }
+        });
+    }
+
+    /**
+     * Merges {@code credentialUpdates} into the stored credentials if {@code _token_version} still equals
+     * {@code expectedVersion} (the version read before calling the provider; null when the row had none), and
+     * writes the outbox row in the same transaction. The updates must carry the new {@code _token_version}, or
+     * the next writer's guard would not see this write. Null values and a blank {@code refresh_token} are
+     * dropped, so a provider that omits the refresh token never erases the stored one (Nango #298).
+     */
+    public WriteResult persistRefresh(long id, Long expectedVersion, Map<String, Object> credentialUpdates,
+            OutboxRow outbox) {
+        Objects.requireNonNull(outbox, "outbox");
+        if (credentialUpdates.get(Credentials.TOKEN_VERSION) == null) {
+            throw new IllegalArgumentException("credential updates must include " + Credentials.TOKEN_VERSION);
+        }
+        String updates = json(withoutEmptyValues(credentialUpdates));
+        String expected = expectedVersion == null ? null : expectedVersion.toString();
+        boolean applied = mutateWithOutbox(id, outbox, dao -> dao.mergeCredentials(id, updates, expected));
+        return applied ? WriteResult.APPLIED : WriteResult.CONFLICT;
+    }
+
+    /**
+     * Sets status {@code error} only while the account still holds {@code expectedRefreshToken} (the token the
+     * provider rejected) and is not already in error. Returns whether the account changed.
+     */
+    public boolean markDead(long id, String expectedRefreshToken, String message, OutboxRow outbox) {
+        Objects.requireNonNull(outbox, "outbox");
+        return mutateWithOutbox(id, outbox, dao -> dao.markError(id, message, expectedRefreshToken));
+    }
+
+    /** Extends the cooldown to {@code until} unless it already ends at or after it. Returns whether it changed. */
+    public boolean extendCooldown(long id, Instant until, String reasonJson, OutboxRow outbox) {
+        Objects.requireNonNull(until, "until");
+        Objects.requireNonNull(outbox, "outbox");
+        return mutateWithOutbox(id, outbox, dao -> dao.extendCooldown(id, until, reasonJson));
+    }
+
+    /** One transaction: the guarded mutation, then the outbox row only if the mutation changed the row. */
+    private boolean mutateWithOutbox(long id, OutboxRow outbox, ToIntFunction<AccountDao> mutation) {
+        return jdbi.inTransaction(handle -> {
+            if (mutation.applyAsInt(handle.attach(AccountDao.class)) == 0) {
+                return false;
+            }
+            handle.attach(OutboxDao.class).insert(id, outbox.payloadJson(), outbox.dedupKey());
+            return true;
+        });
+    }
+
+    private static Map<String, Object> withoutEmptyValues(Map<String, Object> updates) {
+        Map<String, Object> kept = new LinkedHashMap<>();
+        updates.forEach((key, value) -> {
+            boolean blankRefreshToken = Credentials.REFRESH_TOKEN.equals(key)
+                    && value instanceof String s && s.isBlank();
+            if (value != null && !blankRefreshToken) {
+                kept.put(key, value);
+            }
+        });
+        return kept;
+    }
+
+    private static String json(Map<String, Object> updates) {
+        try {
+            return EventJson.mapper().writeValueAsString(updates);
+        } catch (JsonProcessingException e) {
+            // The values are tokens: name the keys, never the content.
+            throw new IllegalArgumentException("credential updates are not serialisable; keys " + updates.keySet());
+        }
+    }
+}

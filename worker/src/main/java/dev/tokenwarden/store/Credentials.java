@@ -1,0 +1,139 @@
+package dev.tokenwarden.store;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import dev.tokenwarden.events.EventJson;
+
+/**
+ * Read-only view of {@code accounts.credentials}. The map holds live tokens, so {@link #toString()} shows key
+ * names only; nothing here ever logs a value.
+ */
+public final class Credentials {
+    public static final String REFRESH_TOKEN = "refresh_token";
+    /** Unix seconds (string or number) or RFC3339; sub2api and the providers write all three. */
+    public static final String EXPIRES_AT = "expires_at";
+    /** Epoch milliseconds of the last refresh write: the compare-and-set guard. */
+    public static final String TOKEN_VERSION = "_token_version";
+
+    private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+    private static final Credentials EMPTY = new Credentials(Map.of());
+
+    private final Map<String, Object> values;
+
+    private Credentials(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    /** Parses the jsonb text of the column; {@code null}, blank or {@code null} JSON give an empty view. */
+    public static Credentials parse(String json) {
+        if (json == null || json.isBlank()) {
+            return EMPTY;
+        }
+        try {
+            LinkedHashMap<String, Object> map = EventJson.mapper().readValue(json, MAP);
+            return map == null ? EMPTY : new Credentials(Collections.unmodifiableMap(map));
+        } catch (JsonProcessingException e) {
+            // Never echo the input: it is a token store. Jackson's message may quote it, so drop the cause.
+            throw new IllegalArgumentException("credentials are not a JSON object (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /** The refresh token when present as a string; blank strings are returned as they are. */
+    public Optional<String> refreshToken() {
+        return values.get(REFRESH_TOKEN) instanceof String s ? Optional.of(s) : Optional.empty();
+    }
+
+    /** Epoch ms, from a JSON integer or a decimal string; {@code null} when absent or not an integer. */
+    public Long tokenVersion() {
+        return version(values.get(TOKEN_VERSION));
+    }
+
+    /** Empty when absent or unparseable. */
+    public Optional<Instant> expiresAt() {
+        return expiry(values.get(EXPIRES_AT));
+    }
+
+    /** Unmodifiable; holds secrets, so never log it. */
+    public Map<String, Object> asMap() {
+        return values;
+    }
+
+    /** The same rule as {@link #tokenVersion()}, for a version read as text straight from SQL. */
+    static Long version(Object raw) {
+        try {
+            if (raw instanceof Integer || raw instanceof Long) {
+                return ((Number) raw).longValue();
+            }
+            if (raw instanceof BigInteger b) {
+                return b.longValueExact();
+            }
+            if (raw instanceof String s && s.strip().matches("-?\\d+")) {
+                return Long.parseLong(s.strip());
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            return null;
+        }
+        return null;
+    }
+
+    /** The same rule as {@link #expiresAt()}, for a value read as text straight from SQL. */
+    static Optional<Instant> expiry(Object raw) {
+        try {
+            return Optional.ofNullable(instant(raw));
+        } catch (DateTimeException | ArithmeticException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Instant instant(Object raw) {
+        if (raw instanceof Number n) {
+            return epochSeconds(new BigDecimal(n.toString()));
+        }
+        if (!(raw instanceof String s) || s.isBlank()) {
+            return null;
+        }
+        String text = s.strip();
+        if (text.matches("-?\\d+(\\.\\d+)?")) {
+            return epochSeconds(new BigDecimal(text));
+        }
+        // RFC3339 allows a lower-case 't'/'z' and a space between date and time; ISO-8601 wants 'T'/'Z'.
+        String iso = text.toUpperCase(Locale.ROOT).replace(' ', 'T');
+        return OffsetDateTime.parse(iso, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    }
+
+    private static Instant epochSeconds(BigDecimal seconds) {
+        BigDecimal whole = seconds.setScale(0, RoundingMode.FLOOR);
+        long nanos = seconds.subtract(whole).movePointRight(9).longValue();
+        return Instant.ofEpochSecond(whole.longValueExact(), nanos);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Credentials other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    /** Key names only: the values are tokens. */
+    @Override
+    public String toString() {
+        return "Credentials" + values.keySet();
+    }
+}
