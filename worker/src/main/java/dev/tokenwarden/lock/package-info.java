@@ -1,0 +1,15 @@
+/**
+ * The per-account refresh lock (brief §4 step 2): {@link dev.tokenwarden.lock.AccountLocks} and its
+ * Redisson implementation, plus {@link dev.tokenwarden.lock.NoLocks} for configurations without Redis.
+ * Redisson lives only here.
+ *
+ * <p>The lock is an optimisation, not the guard: it keeps N workers from spending one rotating refresh
+ * token N times in the common case, but a lease can expire under a paused process and Redis can fail
+ * over, so the database compare-and-set on {@code _token_version} carries correctness (Kleppmann's
+ * fencing argument). Hence the three answers of {@link dev.tokenwarden.lock.LockResult}: held, held
+ * elsewhere (re-check later, never drop), and unavailable (go on without it).
+ *
+ * <p>Contracts: nothing here blocks the calling (stream) thread, and no acquire or release completes
+ * exceptionally for Redis trouble. Futures complete on Redisson I/O threads: continuations must not block.
+ */
+package dev.tokenwarden.lock;

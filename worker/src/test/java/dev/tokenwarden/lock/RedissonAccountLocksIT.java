@@ -1,0 +1,229 @@
+package dev.tokenwarden.lock;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.tokenwarden.stack.LocalRedis;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/** Two {@link RedissonAccountLocks} instances stand for two worker processes sharing one real Redis. */
+class RedissonAccountLocksIT {
+    private static final Duration LEASE = Duration.ofSeconds(2);
+    private static final Duration AWAIT = Duration.ofSeconds(15);
+    private static final long ACCOUNT = 42;
+    private static final long OTHER_ACCOUNT = 43;
+    private static final long PROBE_ACCOUNT = -1;
+
+    private static LocalRedis redis;
+    private final Deque<AccountLocks> opened = new ArrayDeque<>();
+    private String keyPrefix;
+
+    @BeforeAll
+    static void startRedis() {
+        redis = LocalRedis.embedded(); // own instance: these tests stop and start it
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void isolate(TestInfo test) {
+        redis.start(); // a failed outage test must not leave the next test without Redis
+        keyPrefix = "tokenwarden-it:" + test.getTestMethod().orElseThrow().getName() + ":";
+    }
+
+    @AfterEach
+    void closeWorkers() {
+        while (!opened.isEmpty()) {
+            opened.pop().close();
+        }
+    }
+
+    @Test
+    void shouldTimeOutWhenAnotherWorkerHoldsTheLock() {
+        RedissonAccountLocks first = connectedWorker();
+        RedissonAccountLocks second = connectedWorker();
+        awaitHeld(first, ACCOUNT);
+
+        assertInstanceOf(LockResult.TimedOut.class, result(second.acquire(ACCOUNT, Duration.ofMillis(300))));
+    }
+
+    @Test
+    void shouldTimeOutWhenTheSameWorkerAlreadyHoldsTheLock() {
+        RedissonAccountLocks worker = connectedWorker();
+        awaitHeld(worker, ACCOUNT);
+
+        // ownership is per acquisition, not per Java thread: no reentrancy by accident
+        assertInstanceOf(LockResult.TimedOut.class, result(worker.acquire(ACCOUNT, Duration.ofMillis(300))));
+    }
+
+    @Test
+    void shouldHandTheLockToAWaiterWhenTheHolderReleases() throws Exception {
+        RedissonAccountLocks first = connectedWorker();
+        RedissonAccountLocks second = connectedWorker();
+        LockHandle holder = awaitHeld(first, ACCOUNT);
+
+        long calledAt = System.nanoTime();
+        CompletableFuture<LockResult> waiting = second.acquire(ACCOUNT, Duration.ofSeconds(10));
+        assertTrue(elapsedSince(calledAt).toMillis() < 200, "acquire must return at once, not wait on the caller");
+        Thread.sleep(300); // the waiter is parked on pub/sub by now
+        assertFalse(waiting.isDone());
+
+        long releasedAt = System.nanoTime();
+        holder.release().get(5, TimeUnit.SECONDS);
+        assertInstanceOf(LockResult.Held.class, result(waiting));
+        assertTrue(elapsedSince(releasedAt).toMillis() < 2_000, "waiter woke " + elapsedSince(releasedAt));
+    }
+
+    @Test
+    void shouldNotContendWhenAccountsDiffer() {
+        RedissonAccountLocks first = connectedWorker();
+        RedissonAccountLocks second = connectedWorker();
+        awaitHeld(first, ACCOUNT);
+
+        assertInstanceOf(LockResult.Held.class, result(second.acquire(OTHER_ACCOUNT, Duration.ZERO)));
+    }
+
+    @Test
+    void shouldKeepTheLockPastTheLeaseWhileTheHolderLives() throws Exception {
+        RedissonAccountLocks first = connectedWorker();
+        RedissonAccountLocks second = connectedWorker();
+        LockHandle holder = awaitHeld(first, ACCOUNT);
+
+        long heldSince = System.nanoTime();
+        while (elapsedSince(heldSince).compareTo(LEASE.multipliedBy(2)) < 0) { // watchdog must renew
+            assertInstanceOf(LockResult.TimedOut.class, result(second.acquire(ACCOUNT, Duration.ofMillis(400))),
+                    "lock lost after " + elapsedSince(heldSince));
+        }
+        holder.release().get(5, TimeUnit.SECONDS);
+        assertInstanceOf(LockResult.Held.class, result(second.acquire(ACCOUNT, Duration.ZERO)));
+    }
+
+    @Test
+    void shouldFreeTheLockWithinTheLeaseWhenTheHolderDisappears() {
+        RedissonAccountLocks first = connectedWorker();
+        RedissonAccountLocks second = connectedWorker();
+        awaitHeld(first, ACCOUNT);
+
+        long vanishedAt = System.nanoTime();
+        first.close(); // a crash: no release, the watchdog stops renewing
+        LockResult taken = result(second.acquire(ACCOUNT, LEASE.plusSeconds(3)));
+
+        assertInstanceOf(LockResult.Held.class, taken);
+        Duration freedAfter = elapsedSince(vanishedAt);
+        assertTrue(freedAfter.compareTo(LEASE.plusMillis(1_000)) < 0, "freed after " + freedAfter);
+    }
+
+    @Test
+    void shouldAnswerUnavailableWhenRedisIsDownAndHoldAgainWhenItIsBack() throws Exception {
+        RedissonAccountLocks worker = connectedWorker();
+        LockHandle heldBeforeOutage = awaitHeld(worker, ACCOUNT);
+
+        redis.stop();
+        long stoppedAt = System.nanoTime();
+        LockResult during = result(worker.acquire(OTHER_ACCOUNT, Duration.ofSeconds(1)));
+        assertInstanceOf(LockResult.Unavailable.class, during);
+        assertTrue(elapsedSince(stoppedAt).toSeconds() < 6, "answered after " + elapsedSince(stoppedAt));
+        assertDoesNotThrow(() -> heldBeforeOutage.release().get(10, TimeUnit.SECONDS));
+
+        redis.start(); // comes back empty, like a failed-over cache
+        awaitHeld(worker, ACCOUNT);
+    }
+
+    @Test
+    void shouldStartAndLaterLockWhenConstructedWhileRedisIsDown() {
+        redis.stop();
+        RedissonAccountLocks worker = assertDoesNotThrow(this::worker);
+
+        long calledAt = System.nanoTime();
+        assertInstanceOf(LockResult.Unavailable.class, result(worker.acquire(ACCOUNT, Duration.ofSeconds(1))));
+        assertTrue(elapsedSince(calledAt).toSeconds() < 6, "answered after " + elapsedSince(calledAt));
+
+        redis.start();
+        awaitHeld(worker, ACCOUNT);
+    }
+
+    @Test
+    void shouldCountAcquireAttemptsAndReleasesWhenLocking() {
+        RedissonAccountLocks first = connectedWorker();
+        RedissonAccountLocks second = connectedWorker();
+        long before = first.operations();
+
+        LockHandle handle = assertInstanceOf(LockResult.Held.class, result(first.acquire(ACCOUNT, Duration.ZERO))).handle();
+        assertInstanceOf(LockResult.Held.class, result(second.acquire(OTHER_ACCOUNT, Duration.ZERO)));
+        assertInstanceOf(LockResult.TimedOut.class, result(first.acquire(OTHER_ACCOUNT, Duration.ZERO)));
+        CompletableFuture<Void> released = handle.release();
+        assertSame(released, handle.release()); // idempotent: one release, one operation
+        released.join();
+
+        assertEquals(3, first.operations() - before);
+    }
+
+    private RedissonAccountLocks worker() {
+        RedissonAccountLocks locks = new RedissonAccountLocks(URI.create(redis.url()), LEASE, keyPrefix);
+        opened.push(locks);
+        return locks;
+    }
+
+    /** A worker past its background first connect. */
+    private RedissonAccountLocks connectedWorker() {
+        RedissonAccountLocks locks = worker();
+        awaitHeld(locks, PROBE_ACCOUNT).release().join();
+        return locks;
+    }
+
+    /** Retries through Unavailable (Redis starting or reconnecting) until held. */
+    private static LockHandle awaitHeld(AccountLocks locks, long accountId) {
+        long deadline = System.nanoTime() + AWAIT.toNanos();
+        while (true) {
+            LockResult result = result(locks.acquire(accountId, Duration.ZERO));
+            if (result instanceof LockResult.Held held) {
+                return held.handle();
+            }
+            assertInstanceOf(LockResult.Unavailable.class, result, "nobody else holds account " + accountId);
+            pauseBefore(deadline, "lock on account " + accountId + " never held; last: " + result);
+        }
+    }
+
+    private static LockResult result(CompletableFuture<LockResult> future) {
+        try {
+            return future.get(30, TimeUnit.SECONDS); // far beyond every bound: a hang fails the test
+        } catch (Exception e) {
+            return fail("acquire did not answer normally", e);
+        }
+    }
+
+    private static void pauseBefore(long deadlineNanos, String failure) {
+        if (System.nanoTime() > deadlineNanos) {
+            fail(failure);
+        }
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail("interrupted");
+        }
+    }
+
+    private static Duration elapsedSince(long nanoTime) {
+        return Duration.ofNanos(System.nanoTime() - nanoTime);
+    }
+}
