@@ -28,20 +28,15 @@ public final class TestWorkers {
         String suffix = "-" + testName + "-" + UUID.randomUUID().toString().substring(0, 8);
         TopicNames topics = TopicNames.defaults().withSuffix(suffix);
         stack.kafka().createTopics(PARTITIONS, topics.all());
-        String database = stack.postgres().createDatabase(testName);
-        Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
+        Map<String, String> s = stack.workerSettings(testName);
         s.put("kafka.application.id", "tw" + suffix);
         s.put("topic.refresh-needed", topics.refreshNeeded());
         s.put("topic.upstream-rejected", topics.upstreamRejected());
         s.put("topic.credential-updated", topics.credentialUpdated());
         s.put("topic.scheduler-outbox", topics.schedulerOutbox());
         s.put("topic.dead-letter", topics.deadLetter());
-        s.put("db.url", stack.postgres().jdbcUrl(database));
-        s.put("db.user", stack.postgres().user());
-        s.put("db.password", stack.postgres().password());
-        s.put("redis.url", stack.redis().url());
         s.put("kafka.commit.interval", "50ms");
+        s.put("provider.max-per-second", "0");
         Migrations.apply(WorkerConfig.Database.from(ConfigSource.of(s)));
         return s;
     }

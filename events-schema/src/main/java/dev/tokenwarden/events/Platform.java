@@ -1,5 +1,7 @@
 package dev.tokenwarden.events;
 
+import java.util.Optional;
+
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** Upstream provider of a pooled account; JSON values match {@code accounts.platform}. */
@@ -14,6 +16,16 @@ public enum Platform {
 
     Platform(String json) {
         this.json = json;
+    }
+
+    /** The platform whose JSON value is {@code json}; empty for platforms this worker does not know. */
+    public static Optional<Platform> fromJson(String json) {
+        for (Platform p : values()) {
+            if (p.json.equals(json)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The lowercase value used in JSON and in the {@code accounts.platform} column. */

@@ -1,5 +1,8 @@
 package dev.tokenwarden.stack;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /**
@@ -51,6 +54,26 @@ public final class LocalStack implements AutoCloseable {
 
     public FakeOAuthServer oauth() {
         return oauth;
+    }
+
+    /**
+     * Worker settings (the keys of the worker's configuration table) pointing at this stack, with a fresh
+     * database of its own: brokers, PostgreSQL, Redis, and every platform's token endpoint at the fake
+     * provider with its client ids and secrets.
+     */
+    public Map<String, String> workerSettings(String runName) {
+        Map<String, String> s = new HashMap<>();
+        s.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        s.put("db.url", postgres.jdbcUrl(postgres.createDatabase(runName)));
+        s.put("db.user", postgres.user());
+        s.put("db.password", postgres.password());
+        s.put("redis.url", redis.url());
+        for (String platform : FakeOAuthServer.PLATFORMS) {
+            s.put("provider." + platform + ".token-url", oauth.endpoint(platform).toString());
+            s.put("provider." + platform + ".client-id", oauth.clientId(platform));
+            oauth.clientSecret(platform).ifPresent(secret -> s.put("provider." + platform + ".client-secret", secret));
+        }
+        return s;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,10 +1,13 @@
 package dev.tokenwarden.config;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.provider.ProviderSettings;
 
 /** Every configuration key the worker reads, in the order the README's table lists them. */
 public final class Settings {
@@ -44,13 +47,83 @@ public final class Settings {
     public static final Setting REDIS_URL = Setting.optional("redis.url", "redis://127.0.0.1:6379",
             "Redis for the per-account refresh lock (redis:// or rediss://)");
 
-    public static final List<Setting> ALL = List.of(
+    public static final Setting REFRESH_DEDUP_WINDOW = Setting.optional("refresh.dedup-window", "5m",
+            "how long a reached token version makes older refresh-needed events duplicates (1s-1d)");
+    public static final Setting REFRESH_LOCK_LEASE = Setting.optional("refresh.lock-lease", "60s",
+            "Redis lock lease per account, renewed while the holder lives; longer than provider.attempt-timeout + 5s");
+    public static final Setting REFRESH_RETRY_ATTEMPTS = Setting.optional("refresh.retry.max-attempts", "4",
+            "provider attempts per refresh on transient errors (5xx, timeout, connection) before cooling down (1-20)");
+    public static final Setting REFRESH_RETRY_BACKOFF = Setting.optional("refresh.retry.initial-backoff", "1s",
+            "first retry delay; doubles each attempt with jitter, also paces database write retries");
+    public static final Setting REFRESH_RETRY_MAX_BACKOFF = Setting.optional("refresh.retry.max-backoff", "30s",
+            "largest retry delay");
+    public static final Setting REFRESH_EXHAUSTED_COOLDOWN = Setting.optional("refresh.retry-exhausted-cooldown", "10m",
+            "cooldown of an account whose refresh kept failing transiently");
+    public static final Setting SWEEP_INTERVAL = Setting.optional("sweep.interval", "5m",
+            "background sweep period; 0s disables it. One worker sweeps at a time (Redis lock)");
+    public static final Setting SWEEP_WINDOW = Setting.optional("sweep.refresh-window", "30m",
+            "refresh window of the refresh-needed events the sweep publishes");
+    public static final Setting SWEEP_PAGE_SIZE = Setting.optional("sweep.page-size", "500",
+            "accounts read per sweep query (keyset pagination, 10-10000)");
+
+    public static final Setting PROVIDER_ENABLED = Setting.optional("provider.enabled",
+            "anthropic,openai,gemini,antigravity,grok", "platforms this worker refreshes; others are left alone");
+    public static final Setting PROVIDER_ATTEMPT_TIMEOUT = Setting.optional("provider.attempt-timeout", "20s",
+            "one token request, connect to last byte; a timed-out attempt never persists");
+    public static final Setting PROVIDER_MAX_CONCURRENT = Setting.optional("provider.max-concurrent", "16",
+            "token requests in flight per provider and worker (1-1000)");
+    public static final Setting PROVIDER_MAX_PER_SECOND = Setting.optional("provider.max-per-second", "20",
+            "token requests started per second per provider and worker; 0 = unlimited");
+    public static final Setting PROVIDER_BREAKER_OPEN_FOR = Setting.optional("provider.breaker-open-for", "1m",
+            "how long invalid_client/unauthorized_client/invalid_scope stop all calls to that provider");
+
+    /** {@code provider.<platform>.token-url}, {@code .client-id} and {@code .client-secret} for each platform. */
+    public static final List<Setting> PROVIDER_ENDPOINTS = providerEndpoints();
+
+    public static final List<Setting> ALL = concat(List.of(
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_APPLICATION_ID, KAFKA_STREAM_THREADS, KAFKA_STATE_DIR, KAFKA_COMMIT_INTERVAL,
             TOPIC_REFRESH_NEEDED, TOPIC_UPSTREAM_REJECTED, TOPIC_CREDENTIAL_UPDATED, TOPIC_SCHEDULER_OUTBOX,
             TOPIC_DEAD_LETTER,
             INTAKE_MAX_EVENT_BYTES,
             DB_URL, DB_USER, DB_PASSWORD,
-            REDIS_URL);
+            REDIS_URL,
+            REFRESH_DEDUP_WINDOW, REFRESH_LOCK_LEASE, REFRESH_RETRY_ATTEMPTS, REFRESH_RETRY_BACKOFF,
+            REFRESH_RETRY_MAX_BACKOFF, REFRESH_EXHAUSTED_COOLDOWN,
+            SWEEP_INTERVAL, SWEEP_WINDOW, SWEEP_PAGE_SIZE,
+            PROVIDER_ENABLED, PROVIDER_ATTEMPT_TIMEOUT, PROVIDER_MAX_CONCURRENT, PROVIDER_MAX_PER_SECOND,
+            PROVIDER_BREAKER_OPEN_FOR), PROVIDER_ENDPOINTS);
+
+    public static Setting providerTokenUrl(Platform p) {
+        return byKey("provider." + p.json() + ".token-url").orElseThrow();
+    }
+
+    public static Setting providerClientId(Platform p) {
+        return byKey("provider." + p.json() + ".client-id").orElseThrow();
+    }
+
+    public static Setting providerClientSecret(Platform p) {
+        return byKey("provider." + p.json() + ".client-secret").orElseThrow();
+    }
+
+    private static List<Setting> providerEndpoints() {
+        List<Setting> out = new ArrayList<>();
+        for (Platform p : Platform.values()) {
+            ProviderSettings d = ProviderSettings.defaults(p);
+            String prefix = "provider." + p.json();
+            out.add(Setting.optional(prefix + ".token-url", d.tokenUrl().toString(), p.json() + " OAuth token endpoint"));
+            out.add(Setting.optional(prefix + ".client-id", d.clientId(), p.json() + " OAuth client id"));
+            boolean needsSecret = p == Platform.GEMINI || p == Platform.ANTIGRAVITY;
+            out.add(Setting.secret(prefix + ".client-secret", "", p.json() + " OAuth client secret"
+                    + (needsSecret ? "; required when enabled" : "; usually none")));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<Setting> concat(List<Setting> a, List<Setting> b) {
+        List<Setting> out = new ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
 
     private Settings() {
     }

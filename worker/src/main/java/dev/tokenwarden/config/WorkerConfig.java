@@ -6,7 +6,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
+import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.provider.ProviderSettings;
 
 /**
  * The validated configuration of one worker process. Built only by {@link #from(ConfigSource)}, which
@@ -17,7 +19,27 @@ public record WorkerConfig(
         TopicNames topics,
         int maxEventBytes,
         Database database,
-        URI redisUrl) {
+        URI redisUrl,
+        Refresh refresh,
+        Sweep sweep,
+        Map<Platform, ProviderSettings> providers) {
+
+    /**
+     * The refresh path's timing. {@code lockLease} always exceeds every provider attempt timeout by
+     * {@link #LEASE_MARGIN}, so a slow provider can never outlive the lock (sub2api raised 30→60 s for that).
+     */
+    public record Refresh(Duration dedupWindow, Duration lockLease, int maxAttempts, Duration initialBackoff,
+            Duration maxBackoff, Duration exhaustedCooldown) {
+    }
+
+    /** @param interval zero when the sweep is off */
+    public record Sweep(Duration interval, Duration refreshWindow, int pageSize) {
+        public boolean enabled() {
+            return !interval.isZero();
+        }
+    }
+
+    public static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
     /** @param streamsOverrides raw Kafka Streams settings given as {@code kafka.streams.*} */
     public record Kafka(String bootstrapServers, String applicationId, int streamThreads, Path stateDir,
@@ -68,8 +90,25 @@ public record WorkerConfig(
         int maxEventBytes = r.intBetween(Settings.INTAKE_MAX_EVENT_BYTES, 256, 1024 * 1024);
         Database database = Database.read(r);
         URI redisUrl = r.uri(Settings.REDIS_URL, Set.of("redis", "rediss"));
+        Refresh refresh = new Refresh(
+                r.durationBetween(Settings.REFRESH_DEDUP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
+                r.durationBetween(Settings.REFRESH_LOCK_LEASE, Duration.ofSeconds(2), Duration.ofMinutes(10)),
+                r.intBetween(Settings.REFRESH_RETRY_ATTEMPTS, 1, 20),
+                r.durationBetween(Settings.REFRESH_RETRY_BACKOFF, Duration.ofMillis(10), Duration.ofMinutes(5)),
+                r.durationBetween(Settings.REFRESH_RETRY_MAX_BACKOFF, Duration.ofMillis(10), Duration.ofHours(1)),
+                r.durationBetween(Settings.REFRESH_EXHAUSTED_COOLDOWN, Duration.ofSeconds(1), Duration.ofDays(1)));
+        Sweep sweep = new Sweep(
+                r.durationBetween(Settings.SWEEP_INTERVAL, Duration.ZERO, Duration.ofDays(1)),
+                r.durationBetween(Settings.SWEEP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
+                r.intBetween(Settings.SWEEP_PAGE_SIZE, 10, 10_000));
+        Map<Platform, ProviderSettings> providers = ProviderConfig.read(r);
+        providers.values().stream()
+                .filter(ps -> ps.attemptTimeout().plus(LEASE_MARGIN).compareTo(refresh.lockLease()) > 0)
+                .findFirst()
+                .ifPresent(ps -> r.problem(Settings.REFRESH_LOCK_LEASE, "must exceed provider.attempt-timeout ("
+                        + ps.attemptTimeout() + ") by at least " + LEASE_MARGIN, refresh.lockLease().toString()));
         r.finish();
-        return new WorkerConfig(kafka, topics, maxEventBytes, database, redisUrl);
+        return new WorkerConfig(kafka, topics, maxEventBytes, database, redisUrl, refresh, sweep, providers);
     }
 
     private static TopicNames readTopics(ConfigReader r) {

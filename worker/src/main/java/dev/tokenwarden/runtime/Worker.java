@@ -1,6 +1,8 @@
 package dev.tokenwarden.runtime;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +12,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.events.GatewayPublisher;
+import dev.tokenwarden.lock.AccountLocks;
+import dev.tokenwarden.lock.RedissonAccountLocks;
+import dev.tokenwarden.provider.Providers;
+import dev.tokenwarden.refresh.BackgroundSweep;
+import dev.tokenwarden.refresh.RefreshCoordinator;
+import dev.tokenwarden.refresh.RefreshCounters;
+import dev.tokenwarden.store.AccountStore;
 
 /**
  * One running worker process: the Kafka Streams application over {@link WorkerTopology}. A stream thread
@@ -20,16 +30,49 @@ public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+    /** Threads for refresh attempts; they mostly wait on I/O, so a few more than cores. */
+    private static final int REFRESH_THREADS = 8;
+
     private final KafkaStreams streams;
+    private final Dependencies dependencies;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Worker(KafkaStreams streams) {
+    private Worker(KafkaStreams streams, Dependencies dependencies) {
         this.streams = streams;
+        this.dependencies = dependencies;
+    }
+
+    /** What the topology's processors call out to; closed after the streams, in reverse order of creation. */
+    private record Dependencies(Providers providers, AccountLocks locks, RefreshCoordinator refresh,
+            GatewayPublisher sweepPublisher, BackgroundSweep sweep) {
+        void close() {
+            sweep.close();
+            sweepPublisher.close();
+            refresh.close();
+            try {
+                locks.close();
+            } catch (Exception e) {
+                log.warn("closing the lock client failed", e);
+            }
+            providers.close();
+        }
     }
 
     public static Worker start(WorkerConfig config) {
-        KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config), StreamsSettings.of(config));
-        Worker worker = new Worker(streams);
+        Clock clock = Clock.systemUTC();
+        AccountStore store = new AccountStore(AccountStore.jdbi(config.database()));
+        Providers providers = Providers.create(config.providers(), clock);
+        AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
+                "tokenwarden:" + config.kafka().applicationId() + ":refresh-lock:");
+        RefreshCoordinator refresh = new RefreshCoordinator(store, providers, locks, config.refresh(), clock,
+                REFRESH_THREADS);
+        GatewayPublisher sweepPublisher = new GatewayPublisher(config.kafka().bootstrapServers(), config.topics(),
+                "tokenwarden-sweep");
+        BackgroundSweep sweep = new BackgroundSweep(store, sweepPublisher, config.sweep(),
+                "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
+        Dependencies dependencies = new Dependencies(providers, locks, refresh, sweepPublisher, sweep);
+        KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, refresh), StreamsSettings.of(config));
+        Worker worker = new Worker(streams, dependencies);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -41,6 +84,7 @@ public final class Worker implements AutoCloseable {
             }
         });
         streams.start();
+        sweep.start();
         return worker;
     }
 
@@ -85,9 +129,31 @@ public final class Worker implements AutoCloseable {
                 .sum();
     }
 
+    public RefreshCounters refreshCounters() {
+        return dependencies.refresh().counters();
+    }
+
+    /** Refresh jobs not finished yet, including those waiting to retry. */
+    public int refreshesInFlight() {
+        return dependencies.refresh().inFlight();
+    }
+
+    /** Runs one background sweep now; empty when another worker is sweeping. */
+    public Optional<Integer> sweepNow() {
+        return dependencies.sweep().sweepOnce();
+    }
+
+    public long lockOperations() {
+        return dependencies.locks().operations();
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (stopped.getCount() == 0 && streams.state() == KafkaStreams.State.NOT_RUNNING) {
+            return;
+        }
         streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
+        dependencies.close();
         stopped.countDown();
     }
 }

@@ -20,6 +20,8 @@ class WorkerConfigTest {
         Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap.servers", "127.0.0.1:9092");
         m.put("db.url", "jdbc:postgresql://127.0.0.1:5432/sub2api");
+        m.put("provider.gemini.client-secret", "g-secret");
+        m.put("provider.antigravity.client-secret", "a-secret");
         return m;
     }
 
@@ -36,9 +38,11 @@ class WorkerConfigTest {
     @Test
     void shouldNameEveryMissingRequiredSettingAndItsEnvVarWhenNothingIsGiven() {
         ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(Map.of())));
-        assertEquals(2, e.problems().size(), e.getMessage());
+        assertEquals(4, e.problems().size(), e.getMessage());
         assertTrue(e.getMessage().contains("kafka.bootstrap.servers (env TOKENWARDEN_KAFKA_BOOTSTRAP_SERVERS): required"));
         assertTrue(e.getMessage().contains("db.url (env TOKENWARDEN_DB_URL): required"));
+        assertTrue(e.getMessage().contains("provider.gemini.client-secret (env TOKENWARDEN_PROVIDER_GEMINI_CLIENT_SECRET):"
+                + " required while gemini is in provider.enabled"), e.getMessage());
     }
 
     @Test
@@ -94,6 +98,30 @@ class WorkerConfigTest {
         m.put("topic.dead-letter", "tokenwarden.refresh-needed.v1");
         ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
         assertTrue(e.getMessage().contains("must name a different topic"), e.getMessage());
+    }
+
+    @Test
+    void shouldRequireTheLockLeaseToOutlastTheProviderAttemptTimeout() {
+        Map<String, String> m = minimal();
+        m.put("provider.attempt-timeout", "30s");
+        m.put("refresh.lock-lease", "30s");
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+        assertTrue(e.getMessage().contains("refresh.lock-lease (env TOKENWARDEN_REFRESH_LOCK_LEASE): must exceed"
+                + " provider.attempt-timeout (PT30S) by at least PT5S, was 'PT30S'"), e.getMessage());
+    }
+
+    @Test
+    void shouldBuildProviderSettingsForEnabledPlatformsOnly() {
+        Map<String, String> m = minimal();
+        m.put("provider.enabled", "anthropic, openai");
+        m.put("provider.anthropic.token-url", "http://127.0.0.1:1/anthropic/v1/oauth/token");
+        WorkerConfig c = WorkerConfig.from(ConfigSource.of(m));
+        assertEquals(2, c.providers().size());
+        assertEquals("http://127.0.0.1:1/anthropic/v1/oauth/token",
+                c.providers().get(dev.tokenwarden.events.Platform.ANTHROPIC).tokenUrl().toString());
+        m.put("provider.enabled", "anthropic,claude");
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+        assertTrue(e.getMessage().contains("provider.enabled"), e.getMessage());
     }
 
     @Test

@@ -11,8 +11,11 @@ import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -26,13 +29,17 @@ import dev.tokenwarden.events.DeadLetter;
 import dev.tokenwarden.events.DeadLetterReason;
 import dev.tokenwarden.events.EventSerdes;
 import dev.tokenwarden.events.EventType;
-import dev.tokenwarden.runtime.WorkerTopology;
+import dev.tokenwarden.events.RefreshNeeded;
 
 class IntakeTopologyTest {
     private static final String VALID = "{\"event_id\":\"e1\",\"account_id\":7,\"platform\":\"anthropic\","
             + "\"refresh_window_seconds\":180,\"reason\":\"expiring\",\"occurred_at\":\"2026-01-01T00:00:00Z\",\"source\":\"gw\"}";
 
+    private static final String ACCEPTED_REFRESH = "accepted-refresh";
+    private static final String ACCEPTED_REJECTED = "accepted-rejected";
+
     private TopologyTestDriver driver;
+    private TestOutputTopic<String, RefreshNeeded> accepted;
     private TestInputTopic<byte[], byte[]> refreshNeeded;
     private TestInputTopic<byte[], byte[]> upstreamRejected;
     private TestOutputTopic<byte[], DeadLetter> deadLetters;
@@ -43,8 +50,18 @@ class IntakeTopologyTest {
         config = WorkerConfig.from(ConfigSource.of(Map.of(
                 "kafka.bootstrap.servers", "unused:9092",
                 "db.url", "jdbc:postgresql://unused/db",
-                "intake.max-event-bytes", "1024")));
-        driver = new TopologyTestDriver(WorkerTopology.build(config));
+                "intake.max-event-bytes", "1024",
+                "provider.enabled", "anthropic")));
+        Topology topology = new Topology();
+        IntakeTopology.addTo(topology, config.topics(), config.maxEventBytes(), "test", "accepted-refresh-sink",
+                "accepted-rejected-sink");
+        topology.addSink("accepted-refresh-sink", ACCEPTED_REFRESH, new StringSerializer(),
+                EventSerdes.refreshNeeded().serializer(), IntakeTopology.REFRESH_NEEDED_INTAKE);
+        topology.addSink("accepted-rejected-sink", ACCEPTED_REJECTED, new StringSerializer(),
+                EventSerdes.upstreamRejected().serializer(), IntakeTopology.UPSTREAM_REJECTED_INTAKE);
+        driver = new TopologyTestDriver(topology);
+        accepted = driver.createOutputTopic(ACCEPTED_REFRESH, new StringDeserializer(),
+                EventSerdes.refreshNeeded().deserializer());
         refreshNeeded = driver.createInputTopic(config.topics().refreshNeeded(), new ByteArraySerializer(), new ByteArraySerializer());
         upstreamRejected = driver.createInputTopic(config.topics().upstreamRejected(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(config.topics().deadLetter(), new ByteArrayDeserializer(),
@@ -67,9 +84,12 @@ class IntakeTopologyTest {
     }
 
     @Test
-    void shouldAcceptAValidEventWithoutDeadLettering() {
+    void shouldForwardAValidEventKeyedByAccountIdWithoutDeadLettering() {
         refreshNeeded.pipeInput(utf8("7"), utf8(VALID));
         assertTrue(deadLetters.isEmpty());
+        TestRecord<String, RefreshNeeded> out = accepted.readRecord();
+        assertEquals("7", out.key());
+        assertEquals(7, out.value().accountId());
     }
 
     @Test
@@ -134,6 +154,7 @@ class IntakeTopologyTest {
         refreshNeeded.pipeInput(utf8("7"), utf8(VALID));
         refreshNeeded.pipeInput(utf8("7"), utf8("nope"));
         assertEquals(2, deadLetters.readValuesToList().size());
+        assertEquals(1, this.accepted.readValuesToList().size());
         double accepted = driver.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals("accepted-total") && e.getKey().group().contains(IntakeMetrics.SCOPE))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();

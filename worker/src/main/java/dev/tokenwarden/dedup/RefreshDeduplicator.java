@@ -1,0 +1,52 @@
+package dev.tokenwarden.dedup;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.tokenwarden.events.RefreshNeeded;
+
+/**
+ * Decides what a refresh-needed event does, from what the partition remembers. Pure: (memory, event, now).
+ * Leading edge: the first event acts at once; events that arrive while it runs join it; events that
+ * observed a version older than one reached within the window are duplicates.
+ */
+public final class RefreshDeduplicator {
+    private final Duration window;
+
+    public RefreshDeduplicator(Duration window) {
+        this.window = window;
+    }
+
+    /** Refresh windows are separate keys: a 30 min sweep must not make a 3 min request look handled. */
+    public static String key(long accountId, int refreshWindowSeconds) {
+        return accountId + "|" + refreshWindowSeconds;
+    }
+
+    public DedupDecision decide(RefreshMemory memory, RefreshNeeded event, Instant now) {
+        if (memory != null && memory.inFlight()) {
+            if (event.force() && !memory.inFlightForce() && !memory.forceWaiting()) {
+                // The running attempt may decide "not needed"; a token rejected early must still be refreshed.
+                return new DedupDecision.Coalesce(memory.withForceWaiting(event.observedTokenVersion()));
+            }
+            return new DedupDecision.Coalesce(memory);
+        }
+        if (isDuplicate(memory, event, now)) {
+            return new DedupDecision.Duplicate(memory.reachedVersion());
+        }
+        return new DedupDecision.Act(RefreshMemory.started(memory, event.platform(), event.observedTokenVersion(), event.force()));
+    }
+
+    /** Within the window this account already reached a version newer than the sender observed. */
+    private boolean isDuplicate(RefreshMemory memory, RefreshNeeded event, Instant now) {
+        if (memory == null || memory.reachedVersion() == null) {
+            return false;
+        }
+        boolean recent = now.toEpochMilli() - memory.reachedAtMs() < window.toMillis();
+        Long observed = event.observedTokenVersion();
+        return recent && (observed == null || memory.reachedVersion() > observed);
+    }
+
+    public Duration window() {
+        return window;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tokenwarden.refresh;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.tokenwarden.events.CredentialUpdated;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
+
+/** How one pass of {@link RefreshAttempt} ended. */
+public sealed interface AttemptOutcome {
+
+    /**
+     * Finished. {@code reachedVersion} is the version stored afterwards (null when none); the events are
+     * emitted by the stream thread, with deterministic ids so a replay repeats them exactly.
+     */
+    record Done(Long reachedVersion, List<CredentialUpdated> credentialUpdates,
+            List<SchedulerOutboxEvent> outboxEvents, String summary) implements AttemptOutcome {
+
+        static Done quietly(Long reachedVersion, String summary) {
+            return new Done(reachedVersion, List.of(), List.of(), summary);
+        }
+    }
+
+    /** Try the job again after a delay: a held lock, a transient provider error, a database outage. */
+    record Again(RefreshJob job, Duration after, String why) implements AttemptOutcome {
+    }
+}

@@ -1,0 +1,19 @@
+package dev.tokenwarden.refresh;
+
+import dev.tokenwarden.events.EventJson;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
+import dev.tokenwarden.store.AccountStore;
+
+/** The {@code scheduler_outbox} row of an event: its payload is the event, its dedup key the event id. */
+public final class OutboxRows {
+    private OutboxRows() {
+    }
+
+    public static AccountStore.OutboxRow of(SchedulerOutboxEvent event) {
+        try {
+            return new AccountStore.OutboxRow(event.eventId(), EventJson.mapper().writeValueAsString(event));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + event.eventId(), e);
+        }
+    }
+}

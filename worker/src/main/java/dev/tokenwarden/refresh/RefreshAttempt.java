@@ -1,0 +1,258 @@
+package dev.tokenwarden.refresh;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.cooldown.CooldownReason;
+import dev.tokenwarden.events.CredentialUpdated;
+import dev.tokenwarden.events.OutboxChange;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
+import dev.tokenwarden.lock.AccountLocks;
+import dev.tokenwarden.lock.LockResult;
+import dev.tokenwarden.provider.CredentialKeys;
+import dev.tokenwarden.provider.Providers;
+import dev.tokenwarden.provider.RefreshOutcome;
+import dev.tokenwarden.store.Account;
+import dev.tokenwarden.store.AccountStore;
+
+/**
+ * One pass of the refresh algorithm (BRIEF §4) for one job, asynchronous from end to end so no stream
+ * thread ever waits on Redis, PostgreSQL or a provider:
+ * <ol>
+ * <li>lock the account (Redis; held elsewhere → try again later; Redis down → go on without it),
+ * <li>re-read the account inside the lock and decide (deleted, inactive, not refreshable, not needed),
+ * <li>call the provider with the refresh token just read,
+ * <li>persist with compare-and-set on the version read in 2, plus the outbox row, in one transaction,
+ *     retrying the write — never the provider — until it lands,
+ * <li>on invalid_grant, re-read: a changed refresh token means another writer won; otherwise the account is
+ *     dead,
+ * <li>transient errors come back as {@link AttemptOutcome.Again} with a backoff; when they are exhausted the
+ *     account cools down.
+ * </ol>
+ */
+final class RefreshAttempt {
+    private static final Logger log = LoggerFactory.getLogger(RefreshAttempt.class);
+    private static final Duration LOCK_RECHECK = Duration.ofMillis(200);
+
+    private final AccountStore store;
+    private final Providers providers;
+    private final AccountLocks locks;
+    private final WorkerConfig.Refresh settings;
+    private final Clock clock;
+    private final Executor executor;
+    private final WriteRetry writes;
+    private final RefreshCounters counters;
+
+    RefreshAttempt(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
+            Clock clock, Executor executor, WriteRetry writes, RefreshCounters counters) {
+        this.store = store;
+        this.providers = providers;
+        this.locks = locks;
+        this.settings = settings;
+        this.clock = clock;
+        this.executor = executor;
+        this.writes = writes;
+        this.counters = counters;
+    }
+
+    CompletableFuture<AttemptOutcome> run(RefreshJob job) {
+        counters.attemptsStarted.increment();
+        // Wait (asynchronously) as long as a holder may keep it; if it is still held, look again later.
+        Duration maxWait = settings.lockLease().plus(WorkerConfig.LEASE_MARGIN);
+        return locks.acquire(job.accountId(), maxWait).thenComposeAsync(lock -> {
+            if (lock instanceof LockResult.Held held) {
+                return underLock(job).whenComplete((outcome, error) -> held.handle().release());
+            }
+            if (lock instanceof LockResult.TimedOut) {
+                counters.lockHeldElsewhere.increment();
+                return CompletableFuture.completedFuture(new AttemptOutcome.Again(job, LOCK_RECHECK, "lock held elsewhere"));
+            }
+            counters.lockUnavailable.increment();
+            log.warn("account {}: lock unavailable ({}); going on without it, the version guard keeps writes safe",
+                    job.accountId(), ((LockResult.Unavailable) lock).reason());
+            return underLock(job);
+        }, executor);
+    }
+
+    private CompletableFuture<AttemptOutcome> underLock(RefreshJob job) {
+        Optional<Account> account;
+        try {
+            account = store.find(job.accountId());
+        } catch (RuntimeException e) {
+            counters.dbRetries.increment();
+            return again(job, backoff(job.attempt()), "database read failed: " + e.getClass().getSimpleName());
+        }
+        RefreshDecision.Verdict verdict = RefreshDecision.decide(account, job, clock.instant());
+        if (verdict instanceof RefreshDecision.Skip skip) {
+            counters.skipped.increment();
+            return done(AttemptOutcome.Done.quietly(skip.storedVersion(), skip.why()));
+        }
+        if (verdict instanceof RefreshDecision.NotNeeded notNeeded) {
+            counters.notNeeded.increment();
+            return done(replay(account.get(), job, "not needed"));
+        }
+        RefreshDecision.Refresh refresh = (RefreshDecision.Refresh) verdict;
+        if (!providers.platforms().contains(job.platform())) {
+            counters.skipped.increment();
+            return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(),
+                    "platform " + job.platform().json() + " is not in provider.enabled"));
+        }
+        counters.providerCalls.increment();
+        return providers.refresh(job.platform(), job.accountId(), refresh.refreshToken())
+                .thenComposeAsync(outcome -> onProviderOutcome(job, account.get(), refresh, outcome), executor);
+    }
+
+    private CompletableFuture<AttemptOutcome> onProviderOutcome(RefreshJob job, Account account,
+            RefreshDecision.Refresh refresh, RefreshOutcome outcome) {
+        if (outcome instanceof RefreshOutcome.Refreshed refreshed) {
+            return persist(job, account, refresh, refreshed);
+        }
+        if (outcome instanceof RefreshOutcome.InvalidGrant invalid) {
+            return writes.untilDone(() -> afterInvalidGrant(job, refresh, invalid), job.accountId(), counters);
+        }
+        if (outcome instanceof RefreshOutcome.Transient failure) {
+            if (job.attempt() + 1 < settings.maxAttempts()) {
+                counters.transientRetries.increment();
+                return again(job.nextAttempt(), backoff(job.attempt()), "provider: " + failure.reason());
+            }
+            return writes.untilDone(() -> coolDown(job, account, failure), job.accountId(), counters);
+        }
+        if (outcome instanceof RefreshOutcome.ProviderWide wide) {
+            // invalid_client and friends are our configuration's fault, never the account's: leave it alone.
+            counters.providerWide.increment();
+            log.error("account {}: provider {} rejected our client ({}); account left untouched",
+                    job.accountId(), job.platform().json(), wide.code());
+            return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(), "provider-wide error " + wide.code()));
+        }
+        RefreshOutcome.Refused refused = (RefreshOutcome.Refused) outcome;
+        if (refused.reason() == RefreshOutcome.Refusal.BREAKER_OPEN) {
+            counters.providerWide.increment();
+            return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(), "provider breaker open"));
+        }
+        return again(job, refused.retryAfter(), "provider gate: " + refused.reason());
+    }
+
+    /** Step 5: the provider may already have rotated the token, so this write is retried until it lands. */
+    private CompletableFuture<AttemptOutcome> persist(RefreshJob job, Account account, RefreshDecision.Refresh refresh,
+            RefreshOutcome.Refreshed refreshed) {
+        long newVersion = nextVersion(refresh.expectedVersion());
+        Map<String, Object> updates = new HashMap<>(refreshed.credentialUpdates());
+        updates.put(CredentialKeys.TOKEN_VERSION, newVersion);
+        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED, newVersion,
+                null, null, "active");
+        return writes.untilDone(() -> {
+            AccountStore.WriteResult result = store.persistRefresh(job.accountId(), refresh.expectedVersion(), updates,
+                    OutboxRows.of(outbox));
+            if (result == AccountStore.WriteResult.APPLIED) {
+                counters.refreshed.increment();
+                counters.accountWrites.increment();
+                CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), newVersion,
+                        refreshed.expiresAt(), clock.instant());
+                return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(outbox), "refreshed");
+            }
+            // Someone wrote in between; never overwrite. Report what is stored now.
+            counters.casConflicts.increment();
+            log.error("account {}: version moved from {} during the refresh; new credentials discarded",
+                    job.accountId(), refresh.expectedVersion());
+            return store.find(job.accountId()).map(now -> replay(now, job, "version conflict"))
+                    .orElse(AttemptOutcome.Done.quietly(null, "account gone during refresh"));
+        }, job.accountId(), counters);
+    }
+
+    /** Step 6: a changed stored refresh token means another writer won the race (sub2api #1381). */
+    private AttemptOutcome afterInvalidGrant(RefreshJob job, RefreshDecision.Refresh refresh,
+            RefreshOutcome.InvalidGrant invalid) {
+        Optional<Account> now = store.find(job.accountId());
+        if (now.isEmpty()) {
+            return AttemptOutcome.Done.quietly(null, "account gone");
+        }
+        Optional<String> storedToken = now.get().credentials().refreshToken();
+        if (storedToken.isPresent() && !storedToken.get().equals(refresh.refreshToken())) {
+            counters.raceRecovered.increment();
+            return replay(now.get(), job, "another writer refreshed first");
+        }
+        String message = "refresh token rejected: " + invalid.code();
+        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.STATUS_ERROR,
+                versionOrZero(refresh.expectedVersion()), null, null, "error");
+        if (store.markDead(job.accountId(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
+            counters.markedDead.increment();
+            counters.accountWrites.increment();
+            log.warn("account {}: {}; marked error, its refresh token will not be sent again", job.accountId(), message);
+            return new AttemptOutcome.Done(refresh.expectedVersion(), List.of(), List.of(outbox), "marked dead");
+        }
+        return AttemptOutcome.Done.quietly(refresh.expectedVersion(), "already marked error or token changed");
+    }
+
+    /** Step 7: transient errors exhausted; cool the account down instead of hammering the provider. */
+    private AttemptOutcome coolDown(RefreshJob job, Account account, RefreshOutcome.Transient failure) {
+        counters.retryExhausted.increment();
+        Instant now = clock.instant();
+        Instant until = now.plus(settings.exhaustedCooldown());
+        CooldownReason reason = CooldownReason.of(CooldownReason.REFRESH_RETRY_EXHAUSTED, until, now,
+                failure.httpStatus(), "token refresh retry exhausted: " + failure.reason());
+        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.COOLDOWN_SET, until.toEpochMilli(),
+                until, reason.toJson(), null);
+        Long version = account.credentials().tokenVersion();
+        if (store.extendCooldown(job.accountId(), until, reason.toJson(), OutboxRows.of(outbox))) {
+            counters.accountWrites.increment();
+            log.warn("account {}: {} after {} attempts; cooling down until {}", job.accountId(), failure.reason(),
+                    job.attempt() + 1, until);
+            return new AttemptOutcome.Done(version, List.of(), List.of(outbox), "retry exhausted");
+        }
+        return AttemptOutcome.Done.quietly(version, "retry exhausted; a longer cooldown already stands");
+    }
+
+    /**
+     * Not refreshed by us, yet the sender may be behind: when the stored version is newer than the one it
+     * observed, emit the same credential-updated a refresh would have (same deterministic id), so a replay
+     * after a crash finishes the job.
+     */
+    private AttemptOutcome.Done replay(Account account, RefreshJob job, String summary) {
+        Long stored = account.credentials().tokenVersion();
+        if (stored == null || (job.observedVersion() != null && stored <= job.observedVersion())) {
+            return AttemptOutcome.Done.quietly(stored, summary);
+        }
+        CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), stored,
+                account.credentials().expiresAt().orElse(null), clock.instant());
+        return new AttemptOutcome.Done(stored, List.of(updated), List.of(), summary);
+    }
+
+    /** Epoch ms, strictly above the version read, so versions only grow even if clocks disagree. */
+    private long nextVersion(Long expected) {
+        return Math.max(clock.millis(), versionOrZero(expected) + 1);
+    }
+
+    private static long versionOrZero(Long version) {
+        return version == null ? 0 : version;
+    }
+
+    private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long discriminator,
+            Instant cooldownUntil, String cooldownReason, String status) {
+        String id = SchedulerOutboxEvent.ACCOUNT_CHANGED + ":" + accountId + ":" + change.json() + ":" + discriminator;
+        return new SchedulerOutboxEvent(id, SchedulerOutboxEvent.ACCOUNT_CHANGED, accountId, change, cooldownUntil,
+                cooldownReason, status, clock.instant());
+    }
+
+    private Duration backoff(int attempt) {
+        return Backoff.delay(settings.initialBackoff(), settings.maxBackoff(), attempt);
+    }
+
+    private static CompletableFuture<AttemptOutcome> done(AttemptOutcome outcome) {
+        return CompletableFuture.completedFuture(outcome);
+    }
+
+    private static CompletableFuture<AttemptOutcome> again(RefreshJob job, Duration after, String why) {
+        return CompletableFuture.completedFuture(new AttemptOutcome.Again(job, after, why));
+    }
+}

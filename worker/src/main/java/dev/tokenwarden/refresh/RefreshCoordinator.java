@@ -1,0 +1,128 @@
+package dev.tokenwarden.refresh;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.lock.AccountLocks;
+import dev.tokenwarden.provider.Providers;
+import dev.tokenwarden.store.AccountStore;
+
+/**
+ * Runs refresh jobs off the stream thread. Jobs for one account run one after another in this process (so
+ * two refresh windows never race each other, even with Redis down); jobs for different accounts run side by
+ * side, so an account in backoff never delays the next one on its partition. {@link AttemptOutcome.Again}
+ * is rescheduled on a timer, not slept on.
+ */
+public final class RefreshCoordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RefreshCoordinator.class);
+
+    private final ExecutorService executor;
+    private final ScheduledExecutorService timer;
+    private final WriteRetry writes;
+    private final RefreshAttempt attempt;
+    private final RefreshCounters counters = new RefreshCounters();
+    private final Map<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
+            Clock clock, int threads) {
+        this.executor = Executors.newFixedThreadPool(threads, named("tokenwarden-refresh"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(named("tokenwarden-refresh-timer"));
+        this.writes = new WriteRetry(executor, timer, settings.initialBackoff(), settings.maxBackoff());
+        this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, executor, writes, counters);
+    }
+
+    /**
+     * Queues a job; {@code onDone} gets its final outcome on a pool thread (the caller hands it back to its
+     * stream thread). Returns at once.
+     */
+    public void submit(RefreshJob job, Consumer<AttemptOutcome.Done> onDone) {
+        inFlight.incrementAndGet();
+        long id = job.accountId();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] mine = new CompletableFuture[1];
+        tails.compute(id, (key, tail) -> {
+            CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
+            mine[0] = previous
+                    .thenComposeAsync(ignored -> execute(job), executor)
+                    .handle((done, error) -> {
+                        inFlight.decrementAndGet();
+                        if (error != null) {
+                            log.error("account {}: refresh job failed", id, error);
+                        } else {
+                            onDone.accept(done);
+                        }
+                        return null;
+                    });
+            return mine[0];
+        });
+        // Outside compute: the chain may already be complete, and a map must not be changed from its own compute.
+        mine[0].whenComplete((v, e) -> tails.remove(id, mine[0]));
+    }
+
+    private CompletableFuture<AttemptOutcome.Done> execute(RefreshJob job) {
+        return attempt.run(job).thenCompose(outcome -> {
+            if (outcome instanceof AttemptOutcome.Done done) {
+                log.debug("account {}: {}", job.accountId(), done.summary());
+                return CompletableFuture.completedFuture(done);
+            }
+            AttemptOutcome.Again again = (AttemptOutcome.Again) outcome;
+            log.debug("account {}: again in {} ms ({})", job.accountId(), again.after().toMillis(), again.why());
+            CompletableFuture<AttemptOutcome.Done> later = new CompletableFuture<>();
+            timer.schedule(() -> execute(again.job()).whenComplete((d, e) -> {
+                if (e != null) {
+                    later.completeExceptionally(e);
+                } else {
+                    later.complete(d);
+                }
+            }), again.after().toMillis(), TimeUnit.MILLISECONDS);
+            return later;
+        });
+    }
+
+    public RefreshCounters counters() {
+        return counters;
+    }
+
+    /** Jobs submitted and not yet finished, including those waiting for a retry. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void close() {
+        writes.close();
+        timer.shutdownNow();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

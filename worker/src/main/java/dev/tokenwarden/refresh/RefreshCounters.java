@@ -1,0 +1,52 @@
+package dev.tokenwarden.refresh;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the refresh path did in this worker process; read by health checks, the demo and the benchmark. */
+public final class RefreshCounters {
+    final LongAdder duplicatesDropped = new LongAdder();
+    final LongAdder coalesced = new LongAdder();
+    final LongAdder attemptsStarted = new LongAdder();
+    final LongAdder providerCalls = new LongAdder();
+    final LongAdder refreshed = new LongAdder();
+    final LongAdder notNeeded = new LongAdder();
+    final LongAdder skipped = new LongAdder();
+    final LongAdder raceRecovered = new LongAdder();
+    final LongAdder markedDead = new LongAdder();
+    final LongAdder transientRetries = new LongAdder();
+    final LongAdder retryExhausted = new LongAdder();
+    final LongAdder providerWide = new LongAdder();
+    final LongAdder lockHeldElsewhere = new LongAdder();
+    final LongAdder lockUnavailable = new LongAdder();
+    final LongAdder dbRetries = new LongAdder();
+    final LongAdder casConflicts = new LongAdder();
+    final LongAdder accountWrites = new LongAdder();
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("duplicates_dropped", duplicatesDropped.sum());
+        m.put("coalesced", coalesced.sum());
+        m.put("attempts_started", attemptsStarted.sum());
+        m.put("provider_calls", providerCalls.sum());
+        m.put("refreshed", refreshed.sum());
+        m.put("not_needed", notNeeded.sum());
+        m.put("skipped", skipped.sum());
+        m.put("race_recovered", raceRecovered.sum());
+        m.put("marked_dead", markedDead.sum());
+        m.put("transient_retries", transientRetries.sum());
+        m.put("retry_exhausted", retryExhausted.sum());
+        m.put("provider_wide_errors", providerWide.sum());
+        m.put("lock_held_elsewhere", lockHeldElsewhere.sum());
+        m.put("lock_unavailable", lockUnavailable.sum());
+        m.put("db_retries", dbRetries.sum());
+        m.put("cas_conflicts", casConflicts.sum());
+        m.put("account_writes", accountWrites.sum());
+        return m;
+    }
+
+    public long get(String name) {
+        return snapshot().getOrDefault(name, 0L);
+    }
+}

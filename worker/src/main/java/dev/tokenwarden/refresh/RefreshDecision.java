@@ -1,0 +1,58 @@
+package dev.tokenwarden.refresh;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.tokenwarden.store.Account;
+
+/**
+ * Steps 3 and 4 of the brief as a pure function of (stored account, job, now): whether to call the provider.
+ */
+final class RefreshDecision {
+    private RefreshDecision() {
+    }
+
+    sealed interface Verdict {
+    }
+
+    /** Deleted, inactive, not refreshable or without a refresh token: nothing to do. */
+    record Skip(String why, Long storedVersion) implements Verdict {
+    }
+
+    /** The stored token is fine; the stored version is what the sender should move to. */
+    record NotNeeded(Long storedVersion) implements Verdict {
+    }
+
+    /** Call the provider with this refresh token, then compare-and-set on this version. */
+    record Refresh(String refreshToken, Long expectedVersion) implements Verdict {
+    }
+
+    static Verdict decide(Optional<Account> found, RefreshJob job, Instant now) {
+        if (found.isEmpty()) {
+            return new Skip("account not found or deleted", null);
+        }
+        Account account = found.get();
+        Long stored = account.credentials().tokenVersion();
+        if (!account.isActive()) {
+            return new Skip("account status is " + account.status(), stored);
+        }
+        if (!account.isRefreshable()) {
+            return new Skip("account type " + account.type() + " without a refresh token is not refreshable", stored);
+        }
+        // A forced event refreshes only the token the sender saw rejected; a newer one is presumed good.
+        boolean forced = job.force() && Objects.equals(job.observedVersion(), stored);
+        if (forced || needsRefresh(account, job.window(), now)) {
+            return new Refresh(account.credentials().refreshToken().orElseThrow(), stored);
+        }
+        return new NotNeeded(stored);
+    }
+
+    /** No known expiry counts as expiring: refreshing an unknown token is safer than letting it lapse. */
+    static boolean needsRefresh(Account account, Duration window, Instant now) {
+        return account.credentials().expiresAt()
+                .map(expiresAt -> !expiresAt.isAfter(now.plus(window)))
+                .orElse(true);
+    }
+}

@@ -1,0 +1,153 @@
+package dev.tokenwarden.refresh;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tokenwarden.dedup.DedupDecision;
+import dev.tokenwarden.dedup.RefreshDeduplicator;
+import dev.tokenwarden.dedup.RefreshMemory;
+import dev.tokenwarden.events.CloudEventHeaders;
+import dev.tokenwarden.events.CredentialUpdated;
+import dev.tokenwarden.events.EventType;
+import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
+import dev.tokenwarden.events.Topic;
+
+/**
+ * The stream side of the refresh path: de-duplicates each event against the partition's memory, hands the
+ * survivors to the {@link RefreshCoordinator}, and — on the stream thread, from a punctuator — records
+ * finished attempts and forwards their events. The store marks attempts in flight, so a worker that takes
+ * the partition over (or this one after a restart) resumes them from the changelog.
+ */
+final class RefreshProcessor implements Processor<String, RefreshNeeded, String, Object> {
+    private static final Logger log = LoggerFactory.getLogger(RefreshProcessor.class);
+    private static final Duration DRAIN_EVERY = Duration.ofMillis(50);
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+    private final RefreshDeduplicator deduplicator;
+    private final RefreshCoordinator coordinator;
+    private final String source;
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, RefreshMemory> memory;
+
+    private record Finished(String key, RefreshJob job, AttemptOutcome.Done outcome) {
+    }
+
+    /** @param source the CloudEvents {@code ce_source} of the events this emits */
+    RefreshProcessor(RefreshDeduplicator deduplicator, RefreshCoordinator coordinator, String source) {
+        this.deduplicator = deduplicator;
+        this.coordinator = coordinator;
+        this.source = source;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.memory = context.getStateStore(RefreshTopology.DEDUP_STORE);
+        context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
+        context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> purgeExpired());
+        resumeInFlight();
+    }
+
+    @Override
+    public void process(Record<String, RefreshNeeded> record) {
+        RefreshNeeded event = record.value();
+        String key = RefreshDeduplicator.key(event.accountId(), event.refreshWindowSeconds());
+        DedupDecision decision = deduplicator.decide(memory.get(key), event, now());
+        if (decision instanceof DedupDecision.Act act) {
+            memory.put(key, act.memory());
+            start(key, RefreshJob.of(event.accountId(), event.platform(),
+                    Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force()));
+        } else if (decision instanceof DedupDecision.Coalesce coalesce) {
+            memory.put(key, coalesce.memory());
+            coordinator.counters().coalesced.increment();
+        } else {
+            coordinator.counters().duplicatesDropped.increment();
+            log.debug("account {}: duplicate refresh-needed {} (observed {}, reached {})", event.accountId(),
+                    event.eventId(), event.observedTokenVersion(), ((DedupDecision.Duplicate) decision).reachedVersion());
+        }
+    }
+
+    private void start(String key, RefreshJob job) {
+        coordinator.submit(job, outcome -> finished.add(new Finished(key, job, outcome)));
+    }
+
+    private void drainFinished() {
+        Finished f;
+        while ((f = finished.poll()) != null) {
+            for (CredentialUpdated updated : f.outcome().credentialUpdates()) {
+                forward(RefreshTopology.CREDENTIAL_UPDATED_SINK, updated.accountId(), updated.eventId(),
+                        EventType.CREDENTIAL_UPDATED, updated);
+            }
+            for (SchedulerOutboxEvent outbox : f.outcome().outboxEvents()) {
+                forward(RefreshTopology.SCHEDULER_OUTBOX_SINK, outbox.accountId(), outbox.eventId(),
+                        EventType.SCHEDULER_OUTBOX, outbox);
+            }
+            RefreshMemory after = memory.get(f.key());
+            after = (after == null ? RefreshMemory.started(null, f.job().platform(), f.job().observedVersion(), false) : after)
+                    .finished(f.outcome().reachedVersion(), now());
+            if (after.forceWaiting()) {
+                // A forced event arrived during a non-forced attempt: run it now, against what is stored.
+                Long observed = after.forceObservedVersion();
+                after = RefreshMemory.started(after, f.job().platform(), observed, true);
+                start(f.key(), new RefreshJob(f.job().accountId(), f.job().platform(), f.job().window(), observed, true, 0));
+            }
+            memory.put(f.key(), after);
+        }
+    }
+
+    private void forward(String sink, long accountId, String eventId, EventType<?> type, Object event) {
+        Record<String, Object> out = new Record<>(Topic.key(accountId), event, context.currentSystemTimeMs());
+        CloudEventHeaders.write(out.headers(), eventId, type.cloudEventType(), source, now());
+        context.forward(out, sink);
+    }
+
+    private void resumeInFlight() {
+        int resumed = 0;
+        try (KeyValueIterator<String, RefreshMemory> all = memory.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, RefreshMemory> entry = all.next();
+                RefreshMemory m = entry.value;
+                if (m.inFlight() && m.platform() != null) {
+                    String[] parts = entry.key.split("\\|");
+                    start(entry.key, new RefreshJob(Long.parseLong(parts[0]), m.platform(),
+                            Duration.ofSeconds(Long.parseLong(parts[1])), m.inFlightObservedVersion(), m.inFlightForce(), 0));
+                    resumed++;
+                }
+            }
+        }
+        if (resumed > 0) {
+            log.info("resumed {} refresh attempts left in flight on this partition", resumed);
+        }
+    }
+
+    private void purgeExpired() {
+        Instant now = now();
+        try (KeyValueIterator<String, RefreshMemory> all = memory.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, RefreshMemory> entry = all.next();
+                if (entry.value.expired(now, deduplicator.window())) {
+                    memory.delete(entry.key);
+                }
+            }
+        }
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+}

@@ -1,0 +1,66 @@
+package dev.tokenwarden.refresh;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a database write until it lands. Used after the provider answered: its answer (possibly rotated
+ * tokens) exists only in this process, so giving up would lose it and calling the provider again would
+ * spend a token twice. Stops only when the worker shuts down.
+ */
+final class WriteRetry {
+    private static final Logger log = LoggerFactory.getLogger(WriteRetry.class);
+
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final Duration initial;
+    private final Duration max;
+    private volatile boolean closed;
+
+    WriteRetry(Executor executor, ScheduledExecutorService timer, Duration initial, Duration max) {
+        this.executor = executor;
+        this.timer = timer;
+        this.initial = initial;
+        this.max = max;
+    }
+
+    CompletableFuture<AttemptOutcome> untilDone(Supplier<AttemptOutcome> write, long accountId,
+            RefreshCounters counters) {
+        CompletableFuture<AttemptOutcome> result = new CompletableFuture<>();
+        tryOnce(write, accountId, counters, result, 0);
+        return result;
+    }
+
+    private void tryOnce(Supplier<AttemptOutcome> write, long accountId, RefreshCounters counters,
+            CompletableFuture<AttemptOutcome> result, int failures) {
+        executor.execute(() -> {
+            try {
+                result.complete(write.get());
+            } catch (RuntimeException e) {
+                if (closed) {
+                    log.error("account {}: write not persisted before shutdown ({}); see README, 'crash windows'",
+                            accountId, e.getClass().getSimpleName());
+                    result.completeExceptionally(e);
+                    return;
+                }
+                counters.dbRetries.increment();
+                Duration delay = Backoff.delay(initial, max, failures);
+                log.warn("account {}: database write failed ({}); retrying in {} ms", accountId,
+                        e.getClass().getSimpleName(), delay.toMillis());
+                timer.schedule(() -> tryOnce(write, accountId, counters, result, failures + 1), delay.toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    void close() {
+        closed = true;
+    }
+}

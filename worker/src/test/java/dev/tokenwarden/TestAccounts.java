@@ -1,0 +1,112 @@
+package dev.tokenwarden;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.tokenwarden.config.ConfigSource;
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.events.EventJson;
+import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+import dev.tokenwarden.store.Account;
+import dev.tokenwarden.store.AccountStore;
+
+/** Accounts rows for tests, seeded the way a gateway's admin would create them, and read back. */
+public final class TestAccounts {
+    public static final long INITIAL_VERSION = 1_000L;
+
+    private final WorkerConfig.Database db;
+    private final AccountStore store;
+
+    public TestAccounts(Map<String, String> settings) {
+        this.db = WorkerConfig.Database.from(ConfigSource.of(settings));
+        this.store = new AccountStore(AccountStore.jdbi(db));
+    }
+
+    /** An active OAuth account whose token expires in {@code expiresInSeconds}, its refresh token known to the fake. */
+    public long oauthAccount(FakeOAuthServer oauth, Platform platform, long expiresInSeconds) {
+        long id = insert(platform, "oauth", Map.of());
+        Map<String, Object> credentials = new HashMap<>();
+        credentials.put("access_token", "at-test-" + id);
+        credentials.put("refresh_token", oauth.register(platform.json(), id));
+        credentials.put("expires_at", String.valueOf(Instant.now().plusSeconds(expiresInSeconds).getEpochSecond()));
+        credentials.put("_token_version", INITIAL_VERSION);
+        credentials.put("org_uuid", "kept-" + id);
+        execute("UPDATE accounts SET credentials = ?::jsonb WHERE id = " + id, json(credentials));
+        return id;
+    }
+
+    public long insert(Platform platform, String type, Map<String, Object> credentials) {
+        try (Connection c = connect();
+                PreparedStatement s = c.prepareStatement("INSERT INTO accounts (name, platform, type, credentials)"
+                        + " VALUES ('test', ?, ?, ?::jsonb) RETURNING id")) {
+            s.setString(1, platform.json());
+            s.setString(2, type);
+            s.setString(3, json(credentials));
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Account get(long id) {
+        return store.find(id).orElseThrow();
+    }
+
+    public long outboxRows(long accountId) {
+        return queryLong("SELECT count(*) FROM scheduler_outbox WHERE account_id = " + accountId);
+    }
+
+    public List<String> outboxKeys(long accountId) {
+        try (Connection c = connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT dedup_key FROM scheduler_outbox WHERE account_id = " + accountId
+                        + " ORDER BY id")) {
+            List<String> out = new java.util.ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void execute(String sql, String... params) {
+        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setString(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long queryLong(String sql) {
+        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(db.url(), db.user(), db.password());
+    }
+
+    private static String json(Object value) {
+        return EventJson.mapper().valueToTree(value).toString();
+    }
+}

@@ -1,0 +1,85 @@
+package dev.tokenwarden.dedup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.RefreshReason;
+
+class RefreshDeduplicatorTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+    private final RefreshDeduplicator dedup = new RefreshDeduplicator(Duration.ofMinutes(5));
+
+    private static RefreshNeeded event(Long observed, boolean force) {
+        return new RefreshNeeded("e", 7, Platform.ANTHROPIC, 180, observed, RefreshReason.EXPIRING, force, NOW, "gw");
+    }
+
+    private static RefreshMemory reached(long version, Instant at) {
+        return RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false).finished(version, at);
+    }
+
+    @Test
+    void shouldActAtOnceOnTheFirstEvent() {
+        DedupDecision d = dedup.decide(null, event(1L, false), NOW);
+        RefreshMemory m = assertInstanceOf(DedupDecision.Act.class, d).memory();
+        assertTrue(m.inFlight());
+        assertEquals(Platform.ANTHROPIC, m.platform(), "kept so a new owner can resume");
+    }
+
+    @Test
+    void shouldCoalesceEventsWhileAnAttemptIsInFlight() {
+        RefreshMemory inFlight = RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false);
+        assertInstanceOf(DedupDecision.Coalesce.class, dedup.decide(inFlight, event(1L, false), NOW));
+    }
+
+    @Test
+    void shouldRememberAForcedEventThatArrivesDuringANonForcedAttempt() {
+        RefreshMemory inFlight = RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false);
+        RefreshMemory m = assertInstanceOf(DedupDecision.Coalesce.class, dedup.decide(inFlight, event(1L, true), NOW)).memory();
+        assertTrue(m.forceWaiting());
+        assertEquals(1L, m.forceObservedVersion());
+    }
+
+    @Test
+    void shouldDropEventsThatObservedAnOlderVersionThanOneReachedWithinTheWindow() {
+        RefreshMemory m = reached(2, NOW.minusSeconds(60));
+        assertInstanceOf(DedupDecision.Duplicate.class, dedup.decide(m, event(1L, false), NOW));
+        assertInstanceOf(DedupDecision.Duplicate.class, dedup.decide(m, event(null, false), NOW), "saw no version");
+    }
+
+    @Test
+    void shouldActWhenTheSenderAlreadySawTheReachedVersion() {
+        RefreshMemory m = reached(2, NOW.minusSeconds(60));
+        assertInstanceOf(DedupDecision.Act.class, dedup.decide(m, event(2L, true), NOW));
+    }
+
+    @Test
+    void shouldActAgainOnceTheWindowHasPassed() {
+        RefreshMemory m = reached(2, NOW.minus(Duration.ofMinutes(5)));
+        assertInstanceOf(DedupDecision.Act.class, dedup.decide(m, event(1L, false), NOW));
+        assertTrue(m.expired(NOW, dedup.window()), "and the entry may be purged");
+        assertFalse(RefreshMemory.started(m, Platform.ANTHROPIC, 1L, false).expired(NOW, dedup.window()),
+                "never while in flight");
+    }
+
+    @Test
+    void shouldKeyEachRefreshWindowSeparately() {
+        assertNotEquals(RefreshDeduplicator.key(7, 180), RefreshDeduplicator.key(7, 1800));
+    }
+
+    @Test
+    void shouldRoundTripMemoryThroughTheChangelogSerde() {
+        RefreshMemory m = reached(2, NOW).withForceWaiting(2L);
+        RefreshMemorySerde serde = new RefreshMemorySerde();
+        assertEquals(m, serde.deserializer().deserialize("t", serde.serializer().serialize("t", m)));
+    }
+}

@@ -1,0 +1,146 @@
+package dev.tokenwarden.refresh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.tokenwarden.Await;
+import dev.tokenwarden.TestAccounts;
+import dev.tokenwarden.TestWorkers;
+import dev.tokenwarden.WorkerGroup;
+import dev.tokenwarden.events.CredentialUpdated;
+import dev.tokenwarden.events.EventSerdes;
+import dev.tokenwarden.events.GatewayPublisher;
+import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.RefreshReason;
+import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.stack.SharedStack;
+import dev.tokenwarden.stack.TopicReader;
+import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+import dev.tokenwarden.store.Account;
+
+/** The headline promise: however many events, producers and workers, one refresh per token generation. */
+class RefreshStormCollapsesToOneCallIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static Map<String, String> settings;
+    private static TopicNames topics;
+    private static TestAccounts accounts;
+    private static WorkerGroup group;
+    private static FakeOAuthServer oauth;
+    private static String bootstrap;
+
+    @BeforeAll
+    static void startThreeWorkers() throws InterruptedException {
+        settings = TestWorkers.isolatedSettings("storm");
+        topics = TestWorkers.topics(settings);
+        accounts = new TestAccounts(settings);
+        oauth = SharedStack.get().oauth();
+        bootstrap = SharedStack.get().kafka().bootstrapServers();
+        group = new WorkerGroup(settings, 3);
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        group.close();
+    }
+
+    @Test
+    void shouldCallTheProviderOnceWhenFourGatewaysSendAThousandEventsForOneAccount() throws Exception {
+        long id = accounts.oauthAccount(oauth, Platform.ANTHROPIC, 60);
+        String before = accounts.get(id).credentials().refreshToken().orElseThrow();
+
+        sendConcurrently(4, 250, id, Platform.ANTHROPIC, 180);
+        Await.until("credential-updated for the account", WAIT, () -> credentialUpdates(id).size() >= 1);
+        Await.until("workers idle", WAIT, group::idle);
+
+        assertEquals(1, oauth.calls(id), "provider calls");
+        assertEquals(1, oauth.successfulRefreshes(id));
+        Account after = accounts.get(id);
+        assertNotEquals(before, after.credentials().refreshToken().orElseThrow(), "rotated token stored");
+        assertEquals(oauth.currentRefreshToken(id), after.credentials().refreshToken().orElseThrow());
+        assertEquals("kept-" + id, after.credentials().asMap().get("org_uuid"), "keys the provider did not return are kept");
+        assertTrue(after.credentials().tokenVersion() > TestAccounts.INITIAL_VERSION);
+        assertEquals(1, accounts.outboxRows(id), "one credential write, one outbox row");
+        List<CredentialUpdated> updates = credentialUpdates(id);
+        Set<String> ids = updates.stream().map(CredentialUpdated::eventId).collect(Collectors.toSet());
+        assertEquals(Set.of(CredentialUpdated.eventId(id, after.credentials().tokenVersion())), ids,
+                "every credential-updated copy carries the same id");
+    }
+
+    @Test
+    void shouldCallOncePerAccountAndNotAgainForASecondWindow() throws Exception {
+        long a = accounts.oauthAccount(oauth, Platform.OPENAI, 60);
+        long b = accounts.oauthAccount(oauth, Platform.GEMINI, 60);
+        sendConcurrently(2, 50, a, Platform.OPENAI, 180);
+        sendConcurrently(2, 50, b, Platform.GEMINI, 180);
+        Await.until("both refreshed", WAIT, () -> !credentialUpdates(a).isEmpty() && !credentialUpdates(b).isEmpty());
+        Await.until("workers idle", WAIT, group::idle);
+        assertEquals(1, oauth.calls(a));
+        assertEquals(1, oauth.calls(b));
+        assertEquals(oauth.currentRefreshToken(b), accounts.get(b).credentials().refreshToken().orElseThrow(),
+                "gemini keeps its refresh token when none comes back");
+
+        // A 30-minute background window is its own dedup key, but the token now lasts hours: no call.
+        sendConcurrently(1, 20, a, Platform.OPENAI, 1800);
+        Await.until("second window handled", WAIT, () -> group.counter("not_needed") >= 1 && group.idle());
+        assertEquals(1, oauth.calls(a), "no extra call for the second window");
+    }
+
+    private static void sendConcurrently(int producers, int eachSends, long accountId, Platform platform,
+            int windowSeconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(producers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int p = 0; p < producers; p++) {
+                String gateway = "gateway-" + p;
+                done.add(pool.submit(() -> {
+                    try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, gateway)) {
+                        List<CompletableFuture<?>> acks = new ArrayList<>();
+                        for (int i = 0; i < eachSends; i++) {
+                            acks.add(publisher.publish(new RefreshNeeded(UUID.randomUUID().toString(), accountId,
+                                    platform, windowSeconds, TestAccounts.INITIAL_VERSION, RefreshReason.EXPIRING,
+                                    false, Instant.now(), gateway)));
+                        }
+                        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static List<CredentialUpdated> credentialUpdates(long accountId) {
+        List<CredentialUpdated> out = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, topics.credentialUpdated())) {
+            CredentialUpdated u = EventSerdes.credentialUpdated().deserializer().deserialize(r.topic(), r.value());
+            if (u.accountId() == accountId) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+}
