@@ -22,25 +22,28 @@ public final class DemoCommand implements CliCommand {
     public String help() {
         return """
                 usage: tokenwarden demo [--workers 3] [--accounts 200] [--gateways 4] [--burst 5]
-                                        [--malformed 25] [--report FILE]
+                                        [--malformed 25] [--provider-latency-ms 50] [--report FILE]
 
                 Starts a real local stack (KRaft broker, PostgreSQL, Redis, fake OAuth provider), seeds
                 --accounts OAuth accounts, starts --workers worker instances in one group, and lets
                 --gateways simulated gateways each send --burst refresh-needed events per account plus
-                --malformed bad records. Prints progress, then a summary table; --report FILE writes the
+                --malformed bad records, while the fake provider answers after --provider-latency-ms.
+                Every account's token expires within the gateways' window, so each needs exactly one
+                refresh. Prints progress, then a summary table; --report FILE writes the
                 same figures as JSON. Everything it started is stopped before it exits.
                 """;
     }
 
     @Override
     public int run(CliArgs args) throws Exception {
-        args.allowOnly(Set.of("workers", "accounts", "gateways", "burst", "malformed", "report"));
-        DemoReport report = new DemoRun(DemoOptions.from(args), System.out).run();
+        args.allowOnly(Set.of("workers", "accounts", "gateways", "burst", "malformed", "provider-latency-ms", "report"));
+        DemoOptions options = DemoOptions.from(args);
+        DemoReport report = new DemoRun(options, System.out).run();
         System.out.println();
         System.out.print(report.table());
-        if (args.option("report", null) != null) {
-            report.writeJson(DemoOptions.from(args).report());
-            System.out.println("report written to " + DemoOptions.from(args).report());
+        if (options.report() != null) {
+            report.writeJson(options.report());
+            System.out.println("report written to " + options.report());
         }
         return OK;
     }

@@ -1,34 +1,23 @@
 package dev.tokenwarden.demo;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.ToDoubleFunction;
 
-import dev.tokenwarden.config.ConfigSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.TopicNames;
-import dev.tokenwarden.intake.IntakeMetrics;
-import dev.tokenwarden.runtime.Worker;
 import dev.tokenwarden.stack.LocalStack;
 import dev.tokenwarden.stack.TopicReader;
-import dev.tokenwarden.store.Migrations;
 
 /** One demo run: stack up, accounts seeded, workers and gateways going, figures collected, all torn down. */
 final class DemoRun {
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
-    private static final int PARTITIONS = 6;
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -42,15 +31,17 @@ final class DemoRun {
     DemoReport run() throws Exception {
         step("starting the local stack: KRaft broker, PostgreSQL, Redis, fake OAuth provider");
         try (LocalStack stack = LocalStack.start()) {
-            Map<String, String> settings = prepare(stack);
-            WorkerConfig.Database db = WorkerConfig.Database.from(ConfigSource.of(settings));
+            IsolatedRun run = IsolatedRun.prepare(stack, "demo");
+            stack.oauth().latency(Duration.ofMillis(options.providerLatencyMs()));
+            Map<String, String> settings = run.settings();
+            WorkerConfig.Database db = run.database();
             step("seeding " + options.accounts() + " OAuth accounts whose tokens expire in a minute");
             List<DemoAccounts.Seeded> accounts = DemoAccounts.seed(db, stack.oauth(), options.accounts());
 
-            step("starting " + options.workers() + " worker instances in one consumer group");
-            List<Worker> workers = startWorkers(settings);
-            try {
-                TopicNames topics = WorkerConfig.Client.from(ConfigSource.of(settings)).topics();
+            step("starting " + options.workers() + " worker instances in one consumer group; provider latency "
+                    + options.providerLatencyMs() + " ms");
+            try (WorkerFleet workers = new WorkerFleet(settings, options.workers())) {
+                TopicNames topics = run.topics();
                 SimulatedGateways gateways = new SimulatedGateways(stack.kafka().bootstrapServers(), topics);
                 long expected = (long) options.validEvents() + options.malformed();
                 step(options.gateways() + " gateways send " + options.burst() + " refresh-needed events per account ("
@@ -64,59 +55,27 @@ final class DemoRun {
                         throw new IllegalStateException("a simulated gateway failed", e);
                     }
                 });
-                awaitProcessed(workers, gateways, sending, expected);
+                awaitSettled(stack, workers, gateways, sending, expected);
                 double processSeconds = (System.nanoTime() - sendStart) / 1e9;
-                return report(stack, topics, db, workers, gateways, processSeconds);
+                return report(stack, topics, workers, gateways, processSeconds);
             } finally {
                 step("stopping workers and the local stack");
-                workers.forEach(Worker::close);
             }
         }
     }
 
-    private Map<String, String> prepare(LocalStack stack) {
-        TopicNames topics = TopicNames.defaults();
-        stack.kafka().createTopics(PARTITIONS, topics.all());
-        String database = stack.postgres().createDatabase("tokenwarden_demo");
-        Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap.servers", stack.kafka().bootstrapServers());
-        s.put("kafka.application.id", "tokenwarden-demo");
-        s.put("kafka.commit.interval", "50ms");
-        s.put("db.url", stack.postgres().jdbcUrl(database));
-        s.put("db.user", stack.postgres().user());
-        s.put("db.password", stack.postgres().password());
-        s.put("redis.url", stack.redis().url());
-        Migrations.apply(WorkerConfig.Database.from(ConfigSource.of(s)));
-        return s;
-    }
-
-    private List<Worker> startWorkers(Map<String, String> settings) throws InterruptedException {
-        Path stateRoot = Path.of(System.getProperty("java.io.tmpdir"), "tokenwarden-demo-" + UUID.randomUUID());
-        List<Worker> workers = new ArrayList<>();
-        for (int i = 0; i < options.workers(); i++) {
-            Map<String, String> own = new HashMap<>(settings);
-            own.put("kafka.state.dir", stateRoot.resolve("worker-" + i).toString());
-            workers.add(Worker.start(WorkerConfig.from(ConfigSource.of(own))));
-        }
-        for (Worker w : workers) {
-            if (!w.awaitRunning(Duration.ofMinutes(2))) {
-                throw new IllegalStateException("a worker did not reach RUNNING");
-            }
-        }
-        return workers;
-    }
-
-    private void awaitProcessed(List<Worker> workers, SimulatedGateways gateways, CompletableFuture<Void> sending,
-            long expected) throws Exception {
+    /** Until every event went through intake, every account was refreshed and no attempt is left running. */
+    private void awaitSettled(LocalStack stack, WorkerFleet workers, SimulatedGateways gateways,
+            CompletableFuture<Void> sending, long expected) throws Exception {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
         long lastPrint = 0;
         while (true) {
-            long processed = (long) (sum(workers, w -> w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.ACCEPTED))
-                    + sum(workers, w -> w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.DEAD_LETTERED_PREFIX)));
-            boolean done = sending.isDone() && processed >= expected;
+            long processed = workers.processed();
+            long refreshed = workers.refreshCounter("refreshed");
+            boolean done = sending.isDone() && processed >= expected && refreshed >= options.accounts() && workers.idle();
             if (done || System.nanoTime() - lastPrint > 1_000_000_000L) {
-                progress(String.format("sent %d/%d  processed %d  dead-lettered %.0f", gateways.sent(), expected,
-                        processed, sum(workers, w -> w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.DEAD_LETTERED_PREFIX))));
+                progress(String.format("sent %d/%d  processed %d  provider calls %d  refreshed %d/%d",
+                        gateways.sent(), expected, processed, stack.oauth().totalCalls(), refreshed, options.accounts()));
                 lastPrint = System.nanoTime();
             }
             if (done) {
@@ -130,41 +89,50 @@ final class DemoRun {
                 sending.join();
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("events were not all processed within " + SETTLE_TIMEOUT);
+                throw new IllegalStateException("the run did not settle within " + SETTLE_TIMEOUT);
             }
             Thread.sleep(100);
         }
     }
 
-    private DemoReport report(LocalStack stack, TopicNames topics, WorkerConfig.Database db, List<Worker> workers,
-            SimulatedGateways gateways, double processSeconds) throws SQLException {
+    private DemoReport report(LocalStack stack, TopicNames topics, WorkerFleet workers, SimulatedGateways gateways,
+            double processSeconds) {
         String bootstrap = stack.kafka().bootstrapServers();
+        List<ConsumerRecord<String, byte[]>> credentialUpdates = TopicReader.readAll(bootstrap, topics.credentialUpdated());
+        Percentiles latency = Percentiles.of(refreshLatenciesMs(credentialUpdates, gateways.firstSentMs()));
         return new DemoReport.Builder()
                 .put("workers", options.workers())
                 .put("accounts", options.accounts())
                 .put("events_in", gateways.sent())
                 .put("dead_lettered", TopicReader.readAll(bootstrap, topics.deadLetter()).size())
-                .put("duplicates_dropped", 0)
+                .put("duplicates_dropped", workers.refreshCounter("duplicates_dropped") + workers.refreshCounter("coalesced"))
                 .put("provider_calls", stack.oauth().totalCalls())
-                .put("db_writes", countRows(db, "SELECT count(*) FROM scheduler_outbox"))
-                .put("credential_updated_out", TopicReader.readAll(bootstrap, topics.credentialUpdated()).size())
+                .put("reuse_rejections", stack.oauth().reuseRejections())
+                .put("db_writes", workers.refreshCounter("account_writes"))
+                .put("credential_updated_out", credentialUpdates.size())
                 .put("scheduler_outbox_out", TopicReader.readAll(bootstrap, topics.schedulerOutbox()).size())
+                .put("refresh_latency_p50_ms", latency.p50())
+                .put("refresh_latency_p95_ms", latency.p95())
+                .put("refresh_latency_p99_ms", latency.p99())
                 .put("processing_seconds", processSeconds)
                 .put("wall_seconds", (System.nanoTime() - startNanos) / 1e9)
                 .build();
     }
 
-    private static long countRows(WorkerConfig.Database db, String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
+    /** Per account: first refresh-needed sent → first credential-updated written (its record timestamp). */
+    private static List<Long> refreshLatenciesMs(List<ConsumerRecord<String, byte[]>> updates, Map<Long, Long> firstSent) {
+        Map<Long, Long> firstUpdate = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : updates) {
+            firstUpdate.merge(Long.parseLong(r.key()), r.timestamp(), Math::min);
         }
-    }
-
-    private static double sum(List<Worker> workers, ToDoubleFunction<Worker> metric) {
-        return workers.stream().mapToDouble(metric).sum();
+        List<Long> out = new ArrayList<>();
+        firstUpdate.forEach((id, at) -> {
+            Long sent = firstSent.get(id);
+            if (sent != null) {
+                out.add(Math.max(0, at - sent));
+            }
+        });
+        return out;
     }
 
     private void step(String what) {

@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,6 +27,7 @@ final class SimulatedGateways {
     private final String bootstrap;
     private final TopicNames topics;
     private final AtomicLong sent = new AtomicLong();
+    private final Map<Long, Long> firstSentMs = new ConcurrentHashMap<>();
 
     SimulatedGateways(String bootstrap, TopicNames topics) {
         this.bootstrap = bootstrap;
@@ -33,6 +36,11 @@ final class SimulatedGateways {
 
     long sent() {
         return sent.get();
+    }
+
+    /** When the first refresh-needed for each account left a gateway (epoch ms). */
+    Map<Long, Long> firstSentMs() {
+        return firstSentMs;
     }
 
     /** Sends everything from {@code gateways} threads at once and returns when all of it is acknowledged. */
@@ -61,6 +69,7 @@ final class SimulatedGateways {
             for (DemoAccounts.Seeded account : accounts) {
                 for (int i = 0; i < burst; i++) {
                     // Every gateway saw token version 1 and asks within the request-path window (3 min).
+                    firstSentMs.putIfAbsent(account.id(), System.currentTimeMillis());
                     acks.add(publisher.publish(new RefreshNeeded(UUID.randomUUID().toString(), account.id(),
                             account.platform(), 180, 1L, RefreshReason.EXPIRING, false, Instant.now(), gateway)));
                 }

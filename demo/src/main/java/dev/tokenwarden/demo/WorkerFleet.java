@@ -1,0 +1,60 @@
+package dev.tokenwarden.demo;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tokenwarden.config.ConfigSource;
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.intake.IntakeMetrics;
+import dev.tokenwarden.runtime.Worker;
+
+/** Worker instances in one group inside this JVM, each with its own state directory, and their sums. */
+final class WorkerFleet implements AutoCloseable {
+    private final List<Worker> workers = new ArrayList<>();
+
+    WorkerFleet(Map<String, String> settings, int size) throws InterruptedException {
+        Path stateRoot = Path.of(System.getProperty("java.io.tmpdir"), "tokenwarden-demo-" + UUID.randomUUID());
+        for (int i = 0; i < size; i++) {
+            Map<String, String> own = new HashMap<>(settings);
+            own.put("kafka.state.dir", stateRoot.resolve("worker-" + i).toString());
+            workers.add(Worker.start(WorkerConfig.from(ConfigSource.of(own))));
+        }
+        for (Worker w : workers) {
+            if (!w.awaitRunning(Duration.ofMinutes(2))) {
+                throw new IllegalStateException("a worker did not reach RUNNING");
+            }
+        }
+    }
+
+    /** Input records that went through intake: accepted or dead-lettered. */
+    long processed() {
+        double total = 0;
+        for (Worker w : workers) {
+            total += w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.ACCEPTED)
+                    + w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.DEAD_LETTERED_PREFIX);
+        }
+        return (long) total;
+    }
+
+    long refreshCounter(String name) {
+        return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).sum();
+    }
+
+    long lockOperations() {
+        return workers.stream().mapToLong(Worker::lockOperations).sum();
+    }
+
+    boolean idle() {
+        return workers.stream().allMatch(w -> w.refreshesInFlight() == 0);
+    }
+
+    @Override
+    public void close() {
+        workers.parallelStream().forEach(Worker::close);
+    }
+}

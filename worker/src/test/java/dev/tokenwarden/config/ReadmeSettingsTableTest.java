@@ -1,0 +1,22 @@
+package dev.tokenwarden.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/** The README's configuration table is generated from {@link Settings}; this keeps the two the same. */
+class ReadmeSettingsTableTest {
+
+    @Test
+    void shouldDocumentEverySettingExactlyAsDeclared() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String begin = "<!-- settings:begin -->\n";
+        String table = readme.substring(readme.indexOf(begin) + begin.length(), readme.indexOf("<!-- settings:end -->"));
+        assertEquals(SettingsTable.markdown(), table,
+                "README.md's settings table is stale: replace it with SettingsTable.markdown()");
+    }
+}
