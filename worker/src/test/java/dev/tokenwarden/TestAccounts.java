@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.tokenwarden.config.ConfigSource;
 import dev.tokenwarden.config.WorkerConfig;
@@ -26,9 +27,19 @@ public final class TestAccounts {
     private final WorkerConfig.Database db;
     private final AccountStore store;
 
+    /**
+     * Every test database numbers accounts from 1, but the fake provider is shared by the JVM and counts calls
+     * per account id; so each TestAccounts moves its database's ids into a block of its own.
+     */
+    private static final AtomicLong ID_BLOCKS = new AtomicLong();
+    private static final long ID_BLOCK_SIZE = 1_000_000L;
+
     public TestAccounts(Map<String, String> settings) {
         this.db = WorkerConfig.Database.from(ConfigSource.of(settings));
         this.store = new AccountStore(AccountStore.jdbi(db));
+        long start = ID_BLOCKS.incrementAndGet() * ID_BLOCK_SIZE;
+        queryLong("SELECT setval(pg_get_serial_sequence('accounts', 'id'), GREATEST(" + start
+                + ", (SELECT coalesce(max(id), 1) FROM accounts)))");
     }
 
     /** An active OAuth account whose token expires in {@code expiresInSeconds}, its refresh token known to the fake. */

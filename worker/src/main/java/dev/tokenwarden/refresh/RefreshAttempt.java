@@ -23,6 +23,8 @@ import dev.tokenwarden.lock.LockResult;
 import dev.tokenwarden.provider.CredentialKeys;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.provider.RefreshOutcome;
+import dev.tokenwarden.retry.Backoff;
+import dev.tokenwarden.retry.WriteRetry;
 import dev.tokenwarden.store.Account;
 import dev.tokenwarden.store.AccountStore;
 
@@ -119,14 +121,14 @@ final class RefreshAttempt {
             return persist(job, account, refresh, refreshed);
         }
         if (outcome instanceof RefreshOutcome.InvalidGrant invalid) {
-            return writes.untilDone(() -> afterInvalidGrant(job, refresh, invalid), job.accountId(), counters);
+            return writes.untilDone(() -> afterInvalidGrant(job, refresh, invalid), job.accountId(), counters.dbRetries::increment);
         }
         if (outcome instanceof RefreshOutcome.Transient failure) {
             if (job.attempt() + 1 < settings.maxAttempts()) {
                 counters.transientRetries.increment();
                 return again(job.nextAttempt(), backoff(job.attempt()), "provider: " + failure.reason());
             }
-            return writes.untilDone(() -> coolDown(job, account, failure), job.accountId(), counters);
+            return writes.untilDone(() -> coolDown(job, account, failure), job.accountId(), counters.dbRetries::increment);
         }
         if (outcome instanceof RefreshOutcome.ProviderWide wide) {
             // invalid_client and friends are our configuration's fault, never the account's: leave it alone.
@@ -167,7 +169,7 @@ final class RefreshAttempt {
                     job.accountId(), refresh.expectedVersion());
             return store.find(job.accountId()).map(now -> replay(now, job, "version conflict"))
                     .orElse(AttemptOutcome.Done.quietly(null, "account gone during refresh"));
-        }, job.accountId(), counters);
+        }, job.accountId(), counters.dbRetries::increment);
     }
 
     /** Step 6: a changed stored refresh token means another writer won the race (sub2api #1381). */

@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.provider.Providers;
+import dev.tokenwarden.retry.WriteRetry;
 import dev.tokenwarden.store.AccountStore;
 
 /**

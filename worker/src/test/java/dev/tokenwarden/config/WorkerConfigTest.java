@@ -75,7 +75,7 @@ class WorkerConfigTest {
     void shouldLetEnvironmentOverrideTheFileAndSetOverrideTheEnvironment(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("worker.properties");
         Files.writeString(file, "kafka.bootstrap.servers=file:9092\ndb.url=jdbc:postgresql://h/db\n"
-                + "kafka.application.id=from-file\nkafka.streams.replication.factor=3\n");
+                + "kafka.application.id=from-file\nkafka.streams.replication.factor=3\nprovider.enabled=anthropic\n");
         WorkerConfig c = WorkerConfig.from(ConfigSource.load(file,
                 Map.of("TOKENWARDEN_KAFKA_BOOTSTRAP_SERVERS", "env:9092", "TOKENWARDEN_KAFKA_APPLICATION_ID", "from-env"),
                 Map.of("kafka.application.id", "from-set")));

@@ -1,4 +1,4 @@
-package dev.tokenwarden.refresh;
+package dev.tokenwarden.retry;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * tokens) exists only in this process, so giving up would lose it and calling the provider again would
  * spend a token twice. Stops only when the worker shuts down.
  */
-final class WriteRetry {
+public final class WriteRetry {
     private static final Logger log = LoggerFactory.getLogger(WriteRetry.class);
 
     private final Executor executor;
@@ -24,22 +24,22 @@ final class WriteRetry {
     private final Duration max;
     private volatile boolean closed;
 
-    WriteRetry(Executor executor, ScheduledExecutorService timer, Duration initial, Duration max) {
+    public WriteRetry(Executor executor, ScheduledExecutorService timer, Duration initial, Duration max) {
         this.executor = executor;
         this.timer = timer;
         this.initial = initial;
         this.max = max;
     }
 
-    CompletableFuture<AttemptOutcome> untilDone(Supplier<AttemptOutcome> write, long accountId,
-            RefreshCounters counters) {
-        CompletableFuture<AttemptOutcome> result = new CompletableFuture<>();
-        tryOnce(write, accountId, counters, result, 0);
+    /** Runs {@code write} on the executor until it returns; {@code onRetry} is told of each failure. */
+    public <T> CompletableFuture<T> untilDone(Supplier<T> write, long accountId, Runnable onRetry) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        tryOnce(write, accountId, onRetry, result, 0);
         return result;
     }
 
-    private void tryOnce(Supplier<AttemptOutcome> write, long accountId, RefreshCounters counters,
-            CompletableFuture<AttemptOutcome> result, int failures) {
+    private <T> void tryOnce(Supplier<T> write, long accountId, Runnable onRetry, CompletableFuture<T> result,
+            int failures) {
         executor.execute(() -> {
             try {
                 result.complete(write.get());
@@ -50,17 +50,17 @@ final class WriteRetry {
                     result.completeExceptionally(e);
                     return;
                 }
-                counters.dbRetries.increment();
+                onRetry.run();
                 Duration delay = Backoff.delay(initial, max, failures);
                 log.warn("account {}: database write failed ({}); retrying in {} ms", accountId,
                         e.getClass().getSimpleName(), delay.toMillis());
-                timer.schedule(() -> tryOnce(write, accountId, counters, result, failures + 1), delay.toMillis(),
+                timer.schedule(() -> tryOnce(write, accountId, onRetry, result, failures + 1), delay.toMillis(),
                         TimeUnit.MILLISECONDS);
             }
         });
     }
 
-    void close() {
+    public void close() {
         closed = true;
     }
 }
