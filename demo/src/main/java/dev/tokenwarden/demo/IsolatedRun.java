@@ -19,7 +19,7 @@ record IsolatedRun(Map<String, String> settings, TopicNames topics, WorkerConfig
         stack.kafka().createTopics(PARTITIONS, topics.all());
         Map<String, String> s = stack.workerSettings(name.replace('-', '_'));
         s.put("kafka.application.id", "tokenwarden" + suffix);
-        s.put("kafka.commit.interval", "50ms");
+        s.put("kafka.commit.interval", "100ms");
         s.put("provider.max-per-second", "0");
         s.put("sweep.interval", "0s"); // runs are driven by their gateways; a sweep would only add noise
         s.put("topic.refresh-needed", topics.refreshNeeded());

@@ -85,6 +85,7 @@ final class SimulatedGateways {
     /** Malformed JSON, schema violations, wrong keys and oversized records, in turn. */
     void malformed(int count, long someAccountId) throws Exception {
         try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, "gateway-buggy")) {
+            List<CompletableFuture<?>> acks = new ArrayList<>();
             String valid = "{\"event_id\":\"bad-%d\",\"account_id\":%d,\"platform\":\"anthropic\",\"refresh_window_seconds\":180,"
                     + "\"reason\":\"expiring\",\"occurred_at\":\"2026-01-01T00:00:00Z\",\"source\":\"%s\"}";
             for (int i = 0; i < count; i++) {
@@ -95,7 +96,10 @@ final class SimulatedGateways {
                     case 2 -> String.format(valid, i, someAccountId + 1_000_000, "gw");
                     default -> String.format(valid, i, someAccountId, "x".repeat(20_000));
                 };
-                publisher.publishRaw(topics.refreshNeeded(), key, value.getBytes(StandardCharsets.UTF_8)).get();
+                acks.add(publisher.publishRaw(topics.refreshNeeded(), key, value.getBytes(StandardCharsets.UTF_8)));
+            }
+            for (CompletableFuture<?> ack : acks) {
+                ack.get();
                 sent.incrementAndGet();
             }
         }

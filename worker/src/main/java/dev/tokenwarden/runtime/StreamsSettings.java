@@ -26,6 +26,9 @@ final class StreamsSettings {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafka.commitInterval().toMillis());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // With transactions v2 a partition's first batch must land before the next is sent; pipelined batches
+        // are rejected (OutOfOrderSequence) and retried after retry.backoff.ms, which stalls every commit.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
         p.putAll(kafka.streamsOverrides());
         return p;

@@ -32,6 +32,8 @@ public final class Worker implements AutoCloseable {
 
     /** Threads for refresh attempts; they mostly wait on I/O, so a few more than cores. */
     private static final int REFRESH_THREADS = 8;
+    /** Every refresh thread can hold a connection, plus the sweep and the cooldown writers. */
+    private static final int DB_POOL_SIZE = REFRESH_THREADS + 4;
 
     private final KafkaStreams streams;
     private final Dependencies dependencies;
@@ -43,12 +45,13 @@ public final class Worker implements AutoCloseable {
     }
 
     /** What the topology's processors call out to; closed after the streams, in reverse order of creation. */
-    private record Dependencies(Providers providers, AccountLocks locks, RefreshCoordinator refresh,
-            GatewayPublisher sweepPublisher, BackgroundSweep sweep) {
+    private record Dependencies(AccountStore store, Providers providers, AccountLocks locks,
+            RefreshCoordinator refresh, GatewayPublisher sweepPublisher, BackgroundSweep sweep) {
         void close() {
             sweep.close();
             sweepPublisher.close();
             refresh.close();
+            store.close();
             try {
                 locks.close();
             } catch (Exception e) {
@@ -60,7 +63,7 @@ public final class Worker implements AutoCloseable {
 
     public static Worker start(WorkerConfig config) {
         Clock clock = Clock.systemUTC();
-        AccountStore store = new AccountStore(AccountStore.jdbi(config.database()));
+        AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE);
         Providers providers = Providers.create(config.providers(), clock);
         AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
                 "tokenwarden:" + config.kafka().applicationId() + ":refresh-lock:");
@@ -70,7 +73,7 @@ public final class Worker implements AutoCloseable {
                 "tokenwarden-sweep");
         BackgroundSweep sweep = new BackgroundSweep(store, sweepPublisher, config.sweep(),
                 "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
-        Dependencies dependencies = new Dependencies(providers, locks, refresh, sweepPublisher, sweep);
+        Dependencies dependencies = new Dependencies(store, providers, locks, refresh, sweepPublisher, sweep);
         KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, refresh), StreamsSettings.of(config));
         Worker worker = new Worker(streams, dependencies);
         streams.setUncaughtExceptionHandler(e -> {

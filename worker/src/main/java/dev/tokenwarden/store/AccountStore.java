@@ -14,6 +14,9 @@ import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.tokenwarden.config.WorkerConfig;
@@ -24,15 +27,46 @@ import dev.tokenwarden.events.EventJson;
  * outbox row, and writes the outbox row only when the guarded UPDATE changed the account. Database errors
  * propagate as JDBI exceptions; callers retry.
  */
-public final class AccountStore {
+public final class AccountStore implements AutoCloseable {
     /** Seconds. A dead or unreachable database fails the call instead of blocking a stream thread. */
     private static final int CONNECT_TIMEOUT = 10;
     private static final int SOCKET_TIMEOUT = 10;
 
     private final Jdbi jdbi;
+    private final AutoCloseable pool;
 
     public AccountStore(Jdbi jdbi) {
+        this(jdbi, () -> { });
+    }
+
+    private AccountStore(Jdbi jdbi, AutoCloseable pool) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.pool = pool;
+    }
+
+    /**
+     * A store over a connection pool of {@code poolSize}; {@link #close()} closes the pool. The pool starts
+     * even while PostgreSQL is down (callers retry), so a worker can start during a database outage.
+     */
+    public static AccountStore pooled(WorkerConfig.Database db, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(dataSource(db));
+        config.setPoolName("tokenwarden-db");
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(Math.min(2, poolSize));
+        config.setConnectionTimeout(CONNECT_TIMEOUT * 1000L);
+        config.setInitializationFailTimeout(-1);
+        HikariDataSource pool = new HikariDataSource(config);
+        return new AccountStore(plugins(Jdbi.create(pool)), pool);
+    }
+
+    @Override
+    public void close() {
+        try {
+            pool.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing the connection pool failed", e);
+        }
     }
 
     public enum WriteResult {
@@ -49,6 +83,14 @@ public final class AccountStore {
     }
 
     public static Jdbi jdbi(WorkerConfig.Database db) {
+        return plugins(Jdbi.create(dataSource(db)));
+    }
+
+    private static Jdbi plugins(Jdbi jdbi) {
+        return jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+    }
+
+    private static PGSimpleDataSource dataSource(WorkerConfig.Database db) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(db.url());
         ds.setUser(db.user());
@@ -57,7 +99,7 @@ public final class AccountStore {
         ds.setLoginTimeout(CONNECT_TIMEOUT);
         ds.setSocketTimeout(SOCKET_TIMEOUT);
         ds.setTcpKeepAlive(true);
-        return Jdbi.create(ds).installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        return ds;
     }
 
     /** The live (not deleted) account, whatever its status. */
