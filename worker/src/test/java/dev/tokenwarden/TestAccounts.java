@@ -71,6 +71,25 @@ public final class TestAccounts {
         }
     }
 
+    /**
+     * Counts, per account, the UPDATEs that changed its row (a row trigger fires only for changed rows), so a
+     * test can assert "exactly N writes" for one account whatever else runs in the database.
+     */
+    public TestAccounts auditUpdates() {
+        execute("CREATE TABLE IF NOT EXISTS account_update_audit (account_id bigint, at timestamptz DEFAULT now())");
+        execute("CREATE OR REPLACE FUNCTION audit_account_update() RETURNS trigger AS $$ BEGIN"
+                + " INSERT INTO account_update_audit (account_id) VALUES (NEW.id); RETURN NEW; END $$ LANGUAGE plpgsql");
+        execute("DROP TRIGGER IF EXISTS account_update_audit ON accounts");
+        execute("CREATE TRIGGER account_update_audit AFTER UPDATE ON accounts FOR EACH ROW"
+                + " EXECUTE FUNCTION audit_account_update()");
+        return this;
+    }
+
+    /** UPDATEs of this account since {@link #auditUpdates()}, seeding included. */
+    public long updates(long id) {
+        return queryLong("SELECT count(*) FROM account_update_audit WHERE account_id = " + id);
+    }
+
     public Account get(long id) {
         return store.find(id).orElseThrow();
     }

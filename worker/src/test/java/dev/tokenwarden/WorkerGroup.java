@@ -31,8 +31,13 @@ public final class WorkerGroup implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).sum();
     }
 
+    /** A cooldown counter summed over the group. */
+    public long cooldownCounter(String name) {
+        return workers.stream().mapToLong(w -> w.cooldownCounters().get(name)).sum();
+    }
+
     public boolean idle() {
-        return workers.stream().allMatch(w -> w.refreshesInFlight() == 0);
+        return workers.stream().allMatch(w -> w.workInFlight() == 0);
     }
 
     @Override

@@ -45,12 +45,16 @@ final class WorkerFleet implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).sum();
     }
 
+    long cooldownCounter(String name) {
+        return workers.stream().mapToLong(w -> w.cooldownCounters().get(name)).sum();
+    }
+
     long lockOperations() {
         return workers.stream().mapToLong(Worker::lockOperations).sum();
     }
 
     boolean idle() {
-        return workers.stream().allMatch(w -> w.refreshesInFlight() == 0);
+        return workers.stream().allMatch(w -> w.workInFlight() == 0);
     }
 
     @Override

@@ -3,13 +3,10 @@ package dev.tokenwarden.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Typed, validating reads of a {@link ConfigSource}. Every failed read records one problem naming the key,
@@ -17,8 +14,6 @@ import java.util.regex.Pattern;
  * operator fixes a config file in one pass rather than one restart per mistake.
  */
 final class ConfigReader {
-    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
     private final ConfigSource source;
     private final List<String> problems;
 
@@ -58,7 +53,7 @@ final class ConfigReader {
         if (v == null) {
             return min;
         }
-        Duration d = parseDuration(v.trim());
+        Duration d = Durations.parse(v);
         if (d != null && d.compareTo(min) >= 0 && d.compareTo(max) <= 0) {
             return d;
         }
@@ -118,24 +113,5 @@ final class ConfigReader {
 
     private static String label(Setting s) {
         return s.key() + " (env " + s.envVar() + ")";
-    }
-
-    static Duration parseDuration(String v) {
-        Matcher m = SHORT_DURATION.matcher(v);
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            switch (m.group(2)) {
-                case "ms": return Duration.ofMillis(n);
-                case "s": return Duration.ofSeconds(n);
-                case "m": return Duration.ofMinutes(n);
-                case "h": return Duration.ofHours(n);
-                default: return Duration.ofDays(n);
-            }
-        }
-        try {
-            return Duration.parse(v);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 }

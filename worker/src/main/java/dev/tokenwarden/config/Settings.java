@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.tokenwarden.cooldown.CooldownPolicy;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.provider.ProviderSettings;
@@ -66,6 +67,21 @@ public final class Settings {
     public static final Setting SWEEP_PAGE_SIZE = Setting.optional("sweep.page-size", "500",
             "accounts read per sweep query (keyset pagination, 10-10000)");
 
+    public static final Setting COOLDOWN_POLICY = Setting.optional("cooldown.policy", CooldownPolicy.DEFAULT,
+            "what an upstream rejection does: [platform:]status=refresh-first|error|ignore|<duration>, comma-separated;"
+                    + " unlisted statuses are counted only");
+    public static final Setting COOLDOWN_AUTH_PENDING = Setting.optional("cooldown.auth-pending", "2m",
+            "cooldown set by a 401 while its forced refresh runs; the refresh's write clears it");
+    public static final Setting COOLDOWN_REFRESH_GRACE = Setting.optional("cooldown.refresh-grace", "2m",
+            "a 401 on a token refreshed less than this ago marks the account error instead of refreshing again");
+    public static final Setting COOLDOWN_MAX = Setting.optional("cooldown.max", "30m", "cap on any cooldown");
+    public static final Setting COOLDOWN_GRANULARITY = Setting.optional("cooldown.granularity", "5s",
+            "a rejection that would extend the window by less than this is dropped before the database");
+    public static final Setting COOLDOWN_DEDUP_WINDOW = Setting.optional("cooldown.dedup-window", "5m",
+            "how long a handled 401 storm or asked-for window collapses later events");
+    public static final Setting COOLDOWN_REFRESH_WINDOW = Setting.optional("cooldown.refresh-window", "3m",
+            "refresh window of the forced refresh-needed a 401 publishes");
+
     public static final Setting PROVIDER_ENABLED = Setting.optional("provider.enabled",
             "anthropic,openai,gemini,antigravity,grok", "platforms this worker refreshes; others are left alone");
     public static final Setting PROVIDER_ATTEMPT_TIMEOUT = Setting.optional("provider.attempt-timeout", "20s",
@@ -90,6 +106,8 @@ public final class Settings {
             REFRESH_DEDUP_WINDOW, REFRESH_LOCK_LEASE, REFRESH_RETRY_ATTEMPTS, REFRESH_RETRY_BACKOFF,
             REFRESH_RETRY_MAX_BACKOFF, REFRESH_EXHAUSTED_COOLDOWN,
             SWEEP_INTERVAL, SWEEP_WINDOW, SWEEP_PAGE_SIZE,
+            COOLDOWN_POLICY, COOLDOWN_AUTH_PENDING, COOLDOWN_REFRESH_GRACE, COOLDOWN_MAX, COOLDOWN_GRANULARITY,
+            COOLDOWN_DEDUP_WINDOW, COOLDOWN_REFRESH_WINDOW,
             PROVIDER_ENABLED, PROVIDER_ATTEMPT_TIMEOUT, PROVIDER_MAX_CONCURRENT, PROVIDER_MAX_PER_SECOND,
             PROVIDER_BREAKER_OPEN_FOR), PROVIDER_ENDPOINTS);
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
+import dev.tokenwarden.cooldown.CooldownPolicy;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.provider.ProviderSettings;
@@ -22,7 +23,13 @@ public record WorkerConfig(
         URI redisUrl,
         Refresh refresh,
         Sweep sweep,
+        Cooldown cooldown,
         Map<Platform, ProviderSettings> providers) {
+
+    /** The upstream-rejected path (BRIEF §5). */
+    public record Cooldown(CooldownPolicy policy, Duration authPending, Duration refreshGrace, Duration max,
+            Duration granularity, Duration dedupWindow, Duration refreshWindow) {
+    }
 
     /**
      * The refresh path's timing. {@code lockLease} always exceeds every provider attempt timeout by
@@ -101,6 +108,7 @@ public record WorkerConfig(
                 r.durationBetween(Settings.SWEEP_INTERVAL, Duration.ZERO, Duration.ofDays(1)),
                 r.durationBetween(Settings.SWEEP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.intBetween(Settings.SWEEP_PAGE_SIZE, 10, 10_000));
+        Cooldown cooldown = readCooldown(r);
         Map<Platform, ProviderSettings> providers = ProviderConfig.read(r);
         providers.values().stream()
                 .filter(ps -> ps.attemptTimeout().plus(LEASE_MARGIN).compareTo(refresh.lockLease()) > 0)
@@ -108,7 +116,24 @@ public record WorkerConfig(
                 .ifPresent(ps -> r.problem(Settings.REFRESH_LOCK_LEASE, "must exceed provider.attempt-timeout ("
                         + ps.attemptTimeout() + ") by at least " + LEASE_MARGIN, refresh.lockLease().toString()));
         r.finish();
-        return new WorkerConfig(kafka, topics, maxEventBytes, database, redisUrl, refresh, sweep, providers);
+        return new WorkerConfig(kafka, topics, maxEventBytes, database, redisUrl, refresh, sweep, cooldown, providers);
+    }
+
+    private static Cooldown readCooldown(ConfigReader r) {
+        String spec = r.string(Settings.COOLDOWN_POLICY);
+        CooldownPolicy policy = CooldownPolicy.parse(CooldownPolicy.DEFAULT);
+        try {
+            policy = CooldownPolicy.parse(spec == null ? "" : spec);
+        } catch (IllegalArgumentException e) {
+            r.problem(Settings.COOLDOWN_POLICY, e.getMessage(), spec);
+        }
+        return new Cooldown(policy,
+                r.durationBetween(Settings.COOLDOWN_AUTH_PENDING, Duration.ofSeconds(1), Duration.ofHours(1)),
+                r.durationBetween(Settings.COOLDOWN_REFRESH_GRACE, Duration.ZERO, Duration.ofHours(1)),
+                r.durationBetween(Settings.COOLDOWN_MAX, Duration.ofSeconds(1), Duration.ofDays(1)),
+                r.durationBetween(Settings.COOLDOWN_GRANULARITY, Duration.ZERO, Duration.ofHours(1)),
+                r.durationBetween(Settings.COOLDOWN_DEDUP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
+                r.durationBetween(Settings.COOLDOWN_REFRESH_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)));
     }
 
     private static TopicNames readTopics(ConfigReader r) {

@@ -27,6 +27,7 @@ import dev.tokenwarden.retry.Backoff;
 import dev.tokenwarden.retry.WriteRetry;
 import dev.tokenwarden.store.Account;
 import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.OutboxRows;
 
 /**
  * One pass of the refresh algorithm (BRIEF §4) for one job, asynchronous from end to end so no stream

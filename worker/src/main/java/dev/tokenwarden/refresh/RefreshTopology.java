@@ -6,7 +6,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.tokenwarden.dedup.RefreshDeduplicator;
-import dev.tokenwarden.dedup.RefreshMemorySerde;
+import dev.tokenwarden.dedup.RefreshMemory;
+import dev.tokenwarden.dedup.StateJsonSerde;
 import dev.tokenwarden.events.EventSerdes;
 import dev.tokenwarden.events.TopicNames;
 
@@ -28,7 +29,7 @@ public final class RefreshTopology {
             RefreshDeduplicator deduplicator, RefreshCoordinator coordinator) {
         topology.addProcessor(ENTRY, () -> new RefreshProcessor(deduplicator, coordinator, source), parent);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
-                Serdes.String(), new RefreshMemorySerde()), ENTRY);
+                Serdes.String(), new StateJsonSerde<>(RefreshMemory.class)), ENTRY);
         topology.addSink(CREDENTIAL_UPDATED_SINK, topics.credentialUpdated(), new StringSerializer(),
                 EventSerdes.credentialUpdated().serializer(), ENTRY);
         topology.addSink(SCHEDULER_OUTBOX_SINK, topics.schedulerOutbox(), new StringSerializer(),

@@ -12,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.cooldown.CooldownCounters;
+import dev.tokenwarden.cooldown.CooldownRunner;
 import dev.tokenwarden.events.GatewayPublisher;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.lock.RedissonAccountLocks;
@@ -33,7 +35,8 @@ public final class Worker implements AutoCloseable {
     /** Threads for refresh attempts; they mostly wait on I/O, so a few more than cores. */
     private static final int REFRESH_THREADS = 8;
     /** Every refresh thread can hold a connection, plus the sweep and the cooldown writers. */
-    private static final int DB_POOL_SIZE = REFRESH_THREADS + 4;
+    private static final int COOLDOWN_THREADS = 2;
+    private static final int DB_POOL_SIZE = REFRESH_THREADS + COOLDOWN_THREADS + 2;
 
     private final KafkaStreams streams;
     private final Dependencies dependencies;
@@ -46,11 +49,13 @@ public final class Worker implements AutoCloseable {
 
     /** What the topology's processors call out to; closed after the streams, in reverse order of creation. */
     private record Dependencies(AccountStore store, Providers providers, AccountLocks locks,
-            RefreshCoordinator refresh, GatewayPublisher sweepPublisher, BackgroundSweep sweep) {
+            RefreshCoordinator refresh, CooldownRunner cooldown, GatewayPublisher sweepPublisher,
+            BackgroundSweep sweep) {
         void close() {
             sweep.close();
             sweepPublisher.close();
             refresh.close();
+            cooldown.close();
             store.close();
             try {
                 locks.close();
@@ -73,8 +78,10 @@ public final class Worker implements AutoCloseable {
                 "tokenwarden-sweep");
         BackgroundSweep sweep = new BackgroundSweep(store, sweepPublisher, config.sweep(),
                 "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
-        Dependencies dependencies = new Dependencies(store, providers, locks, refresh, sweepPublisher, sweep);
-        KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, refresh), StreamsSettings.of(config));
+        CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS);
+        Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);
+        KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, refresh, cooldown),
+                StreamsSettings.of(config));
         Worker worker = new Worker(streams, dependencies);
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed; replacing it", e);
@@ -139,6 +146,15 @@ public final class Worker implements AutoCloseable {
     /** Refresh jobs not finished yet, including those waiting to retry. */
     public int refreshesInFlight() {
         return dependencies.refresh().inFlight();
+    }
+
+    public CooldownCounters cooldownCounters() {
+        return dependencies.cooldown().counters();
+    }
+
+    /** Refresh jobs and cooldown actions not finished yet. */
+    public int workInFlight() {
+        return dependencies.refresh().inFlight() + dependencies.cooldown().inFlight();
     }
 
     /** Runs one background sweep now; empty when another worker is sweeping. */

@@ -126,9 +126,9 @@ class WorkerConfigTest {
 
     @Test
     void shouldAcceptShortAndIsoDurations() {
-        assertEquals(Duration.ofMillis(250), ConfigReader.parseDuration("250ms"));
-        assertEquals(Duration.ofMinutes(5), ConfigReader.parseDuration("5m"));
-        assertEquals(Duration.ofSeconds(30), ConfigReader.parseDuration("PT30S"));
-        assertEquals(null, ConfigReader.parseDuration("5 minutes"));
+        assertEquals(Duration.ofMillis(250), Durations.parse("250ms"));
+        assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));
+        assertEquals(Duration.ofSeconds(30), Durations.parse("PT30S"));
+        assertEquals(null, Durations.parse("5 minutes"));
     }
 }

@@ -79,7 +79,7 @@ class RefreshDeduplicatorTest {
     @Test
     void shouldRoundTripMemoryThroughTheChangelogSerde() {
         RefreshMemory m = reached(2, NOW).withForceWaiting(2L);
-        RefreshMemorySerde serde = new RefreshMemorySerde();
+        StateJsonSerde<RefreshMemory> serde = new StateJsonSerde<>(RefreshMemory.class);
         assertEquals(m, serde.deserializer().deserialize("t", serde.serializer().serialize("t", m)));
     }
 }

@@ -1,8 +1,7 @@
-package dev.tokenwarden.refresh;
+package dev.tokenwarden.store;
 
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
-import dev.tokenwarden.store.AccountStore;
 
 /** The {@code scheduler_outbox} row of an event: its payload is the event, its dedup key the event id. */
 public final class OutboxRows {

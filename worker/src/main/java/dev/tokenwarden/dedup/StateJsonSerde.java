@@ -9,12 +9,21 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** JSON for the dedup store and its changelog; the field names are a storage format, change them with care. */
-public final class RefreshMemorySerde implements Serde<RefreshMemory> {
+/**
+ * JSON for state stores and their changelogs (the dedup memory, the cooldown memory). Record component names
+ * are a storage format: rename them with care.
+ */
+public final class StateJsonSerde<T> implements Serde<T> {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    private final Class<T> type;
+
+    public StateJsonSerde(Class<T> type) {
+        this.type = type;
+    }
+
     @Override
-    public Serializer<RefreshMemory> serializer() {
+    public Serializer<T> serializer() {
         return (topic, memory) -> {
             try {
                 return memory == null ? null : MAPPER.writeValueAsBytes(memory);
@@ -25,10 +34,10 @@ public final class RefreshMemorySerde implements Serde<RefreshMemory> {
     }
 
     @Override
-    public Deserializer<RefreshMemory> deserializer() {
+    public Deserializer<T> deserializer() {
         return (topic, bytes) -> {
             try {
-                return bytes == null ? null : MAPPER.readValue(bytes, RefreshMemory.class);
+                return bytes == null ? null : MAPPER.readValue(bytes, type);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,154 @@
+package dev.tokenwarden.cooldown;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.events.OutboxChange;
+import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.RefreshReason;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
+import dev.tokenwarden.events.UpstreamRejected;
+import dev.tokenwarden.store.Account;
+import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.OutboxRows;
+
+/**
+ * Carries out one {@link CooldownPlan} against the database (BRIEF §5), on a pool thread:
+ * <ul>
+ * <li>a 401 on a refreshable account asks for a forced refresh and sets a short {@code auth_refresh_pending}
+ *     cooldown that the refresh's own credential write clears;
+ * <li>a 401 on an account without a refresh token, or on a token refreshed moments ago (it was rejected
+ *     again: refreshing once more would loop, sub2api #3707), marks the account {@code error};
+ * <li>a 401 that observed an older token than the stored one needs nothing: the gateway used a stale token;
+ * <li>a cooldown only ever extends; no row changed means no outbox row.
+ * </ul>
+ * Every event id is deterministic, and an event is emitted when the stored state already shows the change
+ * even if this attempt wrote nothing — a replay after a crash then finishes the job.
+ */
+final class CooldownAttempt {
+    private static final Logger log = LoggerFactory.getLogger(CooldownAttempt.class);
+
+    /** What the attempt asks the stream thread to emit. */
+    record Outcome(List<SchedulerOutboxEvent> outbox, List<RefreshNeeded> refreshes, String summary) {
+        static Outcome nothing(String summary) {
+            return new Outcome(List.of(), List.of(), summary);
+        }
+    }
+
+    private final AccountStore store;
+    private final WorkerConfig.Cooldown settings;
+    private final Clock clock;
+    private final CooldownCounters counters;
+
+    CooldownAttempt(AccountStore store, WorkerConfig.Cooldown settings, Clock clock, CooldownCounters counters) {
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+        this.counters = counters;
+    }
+
+    Outcome run(CooldownPlan plan) {
+        if (plan instanceof CooldownPlan.CoolDown coolDown) {
+            return coolDown(coolDown);
+        }
+        if (plan instanceof CooldownPlan.MarkError markError) {
+            return store.find(markError.event().accountId())
+                    .filter(Account::isActive)
+                    .map(a -> markError(a, markError.event(), "upstream " + markError.event().statusCode() + " "
+                            + describe(markError.event())))
+                    .orElse(Outcome.nothing("account gone or inactive"));
+        }
+        return unauthorized((CooldownPlan.RefreshFirst) plan);
+    }
+
+    private Outcome unauthorized(CooldownPlan.RefreshFirst plan) {
+        UpstreamRejected event = plan.event();
+        Optional<Account> found = store.find(event.accountId());
+        if (found.isEmpty() || !found.get().isActive()) {
+            return Outcome.nothing("account gone or inactive");
+        }
+        Account account = found.get();
+        if (!account.isRefreshable()) {
+            return markError(account, event, "upstream 401 and no refresh token to recover with");
+        }
+        Long stored = account.credentials().tokenVersion();
+        Long observed = event.observedTokenVersion();
+        if (observed != null && stored != null && stored > observed) {
+            counters.staleToken.increment();
+            return Outcome.nothing("the gateway used a token older than the stored one");
+        }
+        if (stored != null && Objects.equals(observed, stored)
+                && clock.millis() - stored < settings.refreshGrace().toMillis()) {
+            return markError(account, event, "upstream 401 on a token refreshed "
+                    + Duration.ofMillis(clock.millis() - stored).toSeconds() + "s ago " + describe(event));
+        }
+        Instant until = plan.basis().plus(settings.authPending());
+        CooldownReason reason = CooldownReason.of(CooldownReason.AUTH_REFRESH_PENDING, until, plan.basis(), 401,
+                describe(event));
+        List<SchedulerOutboxEvent> outbox = extend(account.id(), until, reason);
+        RefreshNeeded refresh = new RefreshNeeded("upstream-401:" + account.id() + ":" + (stored == null ? 0 : stored),
+                account.id(), event.platform(), (int) settings.refreshWindow().toSeconds(), stored,
+                RefreshReason.UPSTREAM_401, true, plan.basis(), "tokenwarden/cooldown");
+        counters.refreshRequested.increment();
+        return new Outcome(outbox, List.of(refresh), "refresh requested");
+    }
+
+    private Outcome coolDown(CooldownPlan.CoolDown plan) {
+        UpstreamRejected event = plan.event();
+        CooldownReason reason = CooldownReason.of(CooldownReason.UPSTREAM_REJECTED, plan.until(),
+                CooldownCoalescer.basis(event, clock.instant()), event.statusCode(), describe(event));
+        return new Outcome(extend(event.accountId(), plan.until(), reason), List.of(), "cooldown");
+    }
+
+    /** The guarded extend; the outbox event also when a replay finds the same window already stored. */
+    private List<SchedulerOutboxEvent> extend(long accountId, Instant until, CooldownReason reason) {
+        SchedulerOutboxEvent event = outboxEvent(accountId, OutboxChange.COOLDOWN_SET, until.toEpochMilli(), until,
+                reason.toJson(), null);
+        if (store.extendCooldown(accountId, until, reason.toJson(), OutboxRows.of(event))) {
+            counters.updates.increment();
+            return List.of(event);
+        }
+        counters.unchanged.increment();
+        boolean alreadyStored = store.find(accountId)
+                .map(a -> a.tempUnschedulableUntil() != null && a.tempUnschedulableUntil().toEpochMilli() == until.toEpochMilli())
+                .orElse(false);
+        return alreadyStored ? List.of(event) : List.of();
+    }
+
+    private Outcome markError(Account account, UpstreamRejected event, String message) {
+        long version = account.credentials().tokenVersion() == null ? 0 : account.credentials().tokenVersion();
+        SchedulerOutboxEvent outbox = outboxEvent(account.id(), OutboxChange.STATUS_ERROR, version, null, null,
+                Account.STATUS_ERROR);
+        if (store.markDead(account.id(), account.credentials().refreshToken().orElse(null), message,
+                OutboxRows.of(outbox))) {
+            counters.updates.increment();
+            counters.markedError.increment();
+            log.warn("account {}: {}; marked error", account.id(), message);
+            return new Outcome(List.of(outbox), List.of(), "marked error");
+        }
+        counters.unchanged.increment();
+        boolean alreadyError = store.find(account.id()).map(a -> Account.STATUS_ERROR.equals(a.status())).orElse(false);
+        return new Outcome(alreadyError ? List.of(outbox) : List.of(), List.of(), "already error");
+    }
+
+    private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long discriminator,
+            Instant cooldownUntil, String cooldownReason, String status) {
+        String id = SchedulerOutboxEvent.ACCOUNT_CHANGED + ":" + accountId + ":" + change.json() + ":" + discriminator;
+        return new SchedulerOutboxEvent(id, SchedulerOutboxEvent.ACCOUNT_CHANGED, accountId, change, cooldownUntil,
+                cooldownReason, status, clock.instant());
+    }
+
+    private static String describe(UpstreamRejected event) {
+        String code = event.errorCode() == null ? "" : event.errorCode();
+        String message = event.errorMessage() == null ? "" : event.errorMessage();
+        return (code + (code.isEmpty() || message.isEmpty() ? "" : ": ") + message).trim();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.tokenwarden.cooldown;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.tokenwarden.events.UpstreamRejected;
+
+/**
+ * Decides what an upstream-rejected event does, from the policy and what the partition remembers. Pure:
+ * (memory, event, now). Gateways compute their windows a few milliseconds apart, so exact-key dedup would
+ * not collapse a storm: a 401 is a duplicate when a 401 against the same (or an older) token version was
+ * acted on within the window, and a cooldown is a duplicate when it would not extend what was already asked
+ * for by more than the granularity.
+ */
+public final class CooldownCoalescer {
+    /** A gateway clock ahead of ours must not push windows into the future, nor one far behind shorten them. */
+    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private final CooldownPolicy policy;
+    private final Duration window;
+    private final Duration granularity;
+    private final Duration max;
+
+    public CooldownCoalescer(CooldownPolicy policy, Duration window, Duration granularity, Duration max) {
+        this.policy = policy;
+        this.window = window;
+        this.granularity = granularity;
+        this.max = max;
+    }
+
+    /** The decision and the memory to store with it (unchanged for drops). */
+    public record Decision(CooldownPlan plan, CooldownMemory memory) {
+    }
+
+    public Decision decide(CooldownMemory memory, UpstreamRejected event, Instant now) {
+        CooldownMemory m = memory == null ? CooldownMemory.EMPTY : memory;
+        long nowMs = now.toEpochMilli();
+        CooldownPolicy.Action action = policy.actionFor(event.platform(), event.statusCode());
+        if (action instanceof CooldownPolicy.Ignore) {
+            return new Decision(new CooldownPlan.Drop("status " + event.statusCode() + " has no action"), m);
+        }
+        if (action instanceof CooldownPolicy.CoolDown coolDown) {
+            Duration d = coolDown.duration().compareTo(max) > 0 ? max : coolDown.duration();
+            Instant until = basis(event, now).plus(d);
+            boolean recent = nowMs - m.untilAtMs() < window.toMillis();
+            if (recent && until.toEpochMilli() <= m.untilMs() + granularity.toMillis()) {
+                return new Decision(new CooldownPlan.Drop("coalesced into the window already asked for"), m);
+            }
+            return new Decision(new CooldownPlan.CoolDown(until, event), m.askedUntil(until.toEpochMilli(), nowMs));
+        }
+        long observed = event.observedTokenVersion() == null ? -1 : event.observedTokenVersion();
+        boolean recent = m.actedVersion() != null && nowMs - m.actedAtMs() < window.toMillis();
+        if (recent && observed <= m.actedVersion()) {
+            return new Decision(new CooldownPlan.Drop("401 storm on a token version already handled"), m);
+        }
+        CooldownPlan plan = action instanceof CooldownPolicy.MarkError
+                ? new CooldownPlan.MarkError(event)
+                : new CooldownPlan.RefreshFirst(basis(event, now), event);
+        return new Decision(plan, m.actedOn(observed, nowMs));
+    }
+
+    /**
+     * When the rejection happened: the event's own time, so a replay computes the same window and the same
+     * event id, clamped to [now − 5 min, now] against skewed gateway clocks.
+     */
+    static Instant basis(UpstreamRejected event, Instant now) {
+        Instant at = event.occurredAt();
+        if (at.isAfter(now)) {
+            return now;
+        }
+        Instant earliest = now.minus(MAX_CLOCK_SKEW);
+        return at.isBefore(earliest) ? earliest : at;
+    }
+
+    public Duration window() {
+        return window;
+    }
+}

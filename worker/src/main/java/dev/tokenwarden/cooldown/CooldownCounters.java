@@ -1,0 +1,36 @@
+package dev.tokenwarden.cooldown;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** What the upstream-rejected path did in this worker process. */
+public final class CooldownCounters {
+    final LongAdder coalesced = new LongAdder();
+    final LongAdder ignored = new LongAdder();
+    final LongAdder actions = new LongAdder();
+    final LongAdder updates = new LongAdder();
+    final LongAdder unchanged = new LongAdder();
+    final LongAdder markedError = new LongAdder();
+    final LongAdder refreshRequested = new LongAdder();
+    final LongAdder staleToken = new LongAdder();
+    final LongAdder dbRetries = new LongAdder();
+
+    public Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("coalesced", coalesced.sum());
+        m.put("ignored", ignored.sum());
+        m.put("actions", actions.sum());
+        m.put("updates", updates.sum());
+        m.put("unchanged", unchanged.sum());
+        m.put("marked_error", markedError.sum());
+        m.put("refresh_requested", refreshRequested.sum());
+        m.put("stale_token", staleToken.sum());
+        m.put("db_retries", dbRetries.sum());
+        return m;
+    }
+
+    public long get(String name) {
+        return snapshot().getOrDefault(name, 0L);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tokenwarden.cooldown;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tokenwarden.events.CloudEventHeaders;
+import dev.tokenwarden.events.EventType;
+import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
+import dev.tokenwarden.events.Topic;
+import dev.tokenwarden.events.UpstreamRejected;
+
+/**
+ * The stream side of the upstream-rejected path: collapses storms against the partition's memory, hands
+ * what is left to the {@link CooldownRunner}, and emits the results from a punctuator on the stream thread.
+ * The memory is stored only once an action finished, so an action lost in a crash is not remembered as done;
+ * until then, in-flight asks overlay it here.
+ */
+final class CooldownProcessor implements Processor<String, UpstreamRejected, String, Object> {
+    private static final Logger log = LoggerFactory.getLogger(CooldownProcessor.class);
+    private static final Duration DRAIN_EVERY = Duration.ofMillis(50);
+    private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+    private final CooldownCoalescer coalescer;
+    private final CooldownRunner runner;
+    private final String source;
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
+    private final Map<String, Pending> pending = new HashMap<>();
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, CooldownMemory> memory;
+
+    private record Finished(String key, CooldownAttempt.Outcome outcome) {
+    }
+
+    /** Asks still running for one account, and the memory they add up to. */
+    private record Pending(CooldownMemory memory, int running) {
+    }
+
+    CooldownProcessor(CooldownCoalescer coalescer, CooldownRunner runner, String source) {
+        this.coalescer = coalescer;
+        this.runner = runner;
+        this.source = source;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.memory = context.getStateStore(CooldownTopology.COALESCE_STORE);
+        context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
+        context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> purgeExpired());
+    }
+
+    @Override
+    public void process(Record<String, UpstreamRejected> record) {
+        String key = record.key();
+        Pending p = pending.get(key);
+        CooldownMemory current = p != null ? p.memory() : memory.get(key);
+        CooldownCoalescer.Decision decision = coalescer.decide(current, record.value(), now());
+        if (decision.plan() instanceof CooldownPlan.Drop drop) {
+            (drop.why().startsWith("status") ? runner.counters().ignored : runner.counters().coalesced).increment();
+            log.debug("account {}: upstream {} dropped: {}", key, record.value().statusCode(), drop.why());
+            return;
+        }
+        pending.put(key, new Pending(decision.memory(), p == null ? 1 : p.running() + 1));
+        runner.submit(decision.plan(), record.value().accountId(), outcome -> finished.add(new Finished(key, outcome)));
+    }
+
+    private void drainFinished() {
+        Finished f;
+        while ((f = finished.poll()) != null) {
+            for (SchedulerOutboxEvent outbox : f.outcome().outbox()) {
+                forward(CooldownTopology.SCHEDULER_OUTBOX_SINK, outbox.accountId(), outbox.eventId(),
+                        EventType.SCHEDULER_OUTBOX, outbox);
+            }
+            for (RefreshNeeded refresh : f.outcome().refreshes()) {
+                forward(CooldownTopology.REFRESH_NEEDED_SINK, refresh.accountId(), refresh.eventId(),
+                        EventType.REFRESH_NEEDED, refresh);
+            }
+            Pending p = pending.get(f.key());
+            if (p != null) {
+                memory.put(f.key(), p.memory());
+                if (p.running() <= 1) {
+                    pending.remove(f.key());
+                } else {
+                    pending.put(f.key(), new Pending(p.memory(), p.running() - 1));
+                }
+            }
+        }
+    }
+
+    private void forward(String sink, long accountId, String eventId, EventType<?> type, Object event) {
+        Record<String, Object> out = new Record<>(Topic.key(accountId), event, context.currentSystemTimeMs());
+        CloudEventHeaders.write(out.headers(), eventId, type.cloudEventType(), source, now());
+        context.forward(out, sink);
+    }
+
+    private void purgeExpired() {
+        long nowMs = context.currentSystemTimeMs();
+        long windowMs = coalescer.window().toMillis();
+        try (KeyValueIterator<String, CooldownMemory> all = memory.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, CooldownMemory> entry = all.next();
+                if (entry.value.expired(nowMs, windowMs) && !pending.containsKey(entry.key)) {
+                    memory.delete(entry.key);
+                }
+            }
+        }
+    }
+
+    private Instant now() {
+        return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tokenwarden.cooldown;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.events.UpstreamRejected;
+
+class CooldownCoalescerTest {
+    private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+    private final CooldownCoalescer coalescer = new CooldownCoalescer(
+            CooldownPolicy.parse("401=refresh-first,403=10m,529=10m,grok:529=2m,418=error"),
+            Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30));
+
+    private static UpstreamRejected rejected(int status, Long observed, Instant at) {
+        return new UpstreamRejected("e", 7, Platform.ANTHROPIC, status, null, null, observed, at, "gw");
+    }
+
+    @Test
+    void shouldActOnTheFirst401AndDropTheRestOfTheStormOnTheSameVersion() {
+        CooldownCoalescer.Decision first = coalescer.decide(null, rejected(401, 5L, NOW), NOW);
+        assertInstanceOf(CooldownPlan.RefreshFirst.class, first.plan());
+        for (int i = 1; i < 100; i++) {
+            Instant t = NOW.plusMillis(i);
+            assertInstanceOf(CooldownPlan.Drop.class, coalescer.decide(first.memory(), rejected(401, 5L, t), t).plan());
+        }
+        assertInstanceOf(CooldownPlan.Drop.class, coalescer.decide(first.memory(), rejected(401, 4L, NOW), NOW).plan(),
+                "an older token is part of the same storm");
+        assertInstanceOf(CooldownPlan.RefreshFirst.class,
+                coalescer.decide(first.memory(), rejected(401, 6L, NOW), NOW).plan(), "a newer token rejected again");
+    }
+
+    @Test
+    void shouldCollapseACooldownStormComputedMillisecondsApart() {
+        CooldownCoalescer.Decision first = coalescer.decide(null, rejected(403, null, NOW), NOW);
+        CooldownPlan.CoolDown plan = assertInstanceOf(CooldownPlan.CoolDown.class, first.plan());
+        assertEquals(NOW.plus(Duration.ofMinutes(10)), plan.until());
+        Instant later = NOW.plusMillis(40);
+        assertInstanceOf(CooldownPlan.Drop.class, coalescer.decide(first.memory(), rejected(403, null, later), later).plan());
+        Instant muchLater = NOW.plusSeconds(30);
+        assertInstanceOf(CooldownPlan.CoolDown.class,
+                coalescer.decide(first.memory(), rejected(403, null, muchLater), muchLater).plan(),
+                "extends by more than the granularity");
+    }
+
+    @Test
+    void shouldNeverAskForAShorterWindow() {
+        CooldownCoalescer.Decision first = coalescer.decide(null, rejected(403, null, NOW), NOW);
+        UpstreamRejected grok529 = new UpstreamRejected("e", 7, Platform.GROK, 529, null, null, null, NOW, "gw");
+        assertInstanceOf(CooldownPlan.Drop.class, coalescer.decide(first.memory(), grok529, NOW).plan());
+    }
+
+    @Test
+    void shouldUseThePlatformsOwnRuleAndCapTheDuration() {
+        UpstreamRejected grok529 = new UpstreamRejected("e", 7, Platform.GROK, 529, null, null, null, NOW, "gw");
+        CooldownPlan.CoolDown plan = assertInstanceOf(CooldownPlan.CoolDown.class, coalescer.decide(null, grok529, NOW).plan());
+        assertEquals(NOW.plus(Duration.ofMinutes(2)), plan.until());
+        CooldownCoalescer capped = new CooldownCoalescer(CooldownPolicy.parse("403=2h"), Duration.ofMinutes(5),
+                Duration.ofSeconds(5), Duration.ofMinutes(30));
+        CooldownPlan.CoolDown cappedPlan = assertInstanceOf(CooldownPlan.CoolDown.class,
+                capped.decide(null, rejected(403, null, NOW), NOW).plan());
+        assertEquals(NOW.plus(Duration.ofMinutes(30)), cappedPlan.until());
+    }
+
+    @Test
+    void shouldCountButIgnoreStatusesWithoutARule() {
+        assertInstanceOf(CooldownPlan.Drop.class, coalescer.decide(null, rejected(500, null, NOW), NOW).plan());
+        assertInstanceOf(CooldownPlan.MarkError.class, coalescer.decide(null, rejected(418, null, NOW), NOW).plan());
+    }
+
+    @Test
+    void shouldBaseWindowsOnTheEventTimeClampedAgainstSkewedClocks() {
+        assertEquals(NOW, CooldownCoalescer.basis(rejected(403, null, NOW.plusSeconds(60)), NOW), "future: now");
+        assertEquals(NOW.minusSeconds(10), CooldownCoalescer.basis(rejected(403, null, NOW.minusSeconds(10)), NOW),
+                "recent past: the event's own time, so a replay computes the same window");
+        assertEquals(NOW.minus(Duration.ofMinutes(5)),
+                CooldownCoalescer.basis(rejected(403, null, NOW.minus(Duration.ofHours(1))), NOW));
+    }
+
+    @Test
+    void shouldRejectABadPolicyNamingTheEntryAndTheRule() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CooldownPolicy.parse("401=refresh-first,claude:529=5m"));
+        assertTrue(e.getMessage().contains("'claude:529=5m'"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicy.parse("600=5m"))
+                .getMessage().contains("from 400 to 599"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicy.parse("403=soon"))
+                .getMessage().contains("refresh-first, error, ignore or a duration"));
+    }
+}
