@@ -25,6 +25,7 @@ public final class BenchCommand implements CliCommand {
     static {
         SCENARIOS.put("refresh-storm-1000", new RefreshStorm(1_000));
         SCENARIOS.put("refresh-storm-10000", new RefreshStorm(10_000));
+        SCENARIOS.put("unauthorized-storm-10000", new UnauthorizedStorm(10_000));
     }
 
     @Override
@@ -43,7 +44,8 @@ public final class BenchCommand implements CliCommand {
                 + "] [--report FILE]\n\n"
                 + "Each scenario gets fresh topics, a fresh database and a fresh worker group on one local stack.\n"
                 + "--report FILE writes {\"scenarios\": [{\"name\", \"events\", \"workers\", \"provider_calls\",\n"
-                + "\"db_writes\", \"lock_ops\", \"wall_seconds\", ...}]}.\n";
+                + "\"db_writes\", \"lock_ops\", \"wall_seconds\", ...}]}; the unauthorized storm reports \"updates\",\n"
+                + "\"outbox_rows\" and \"time_to_schedulable_ms\" (first 401 sent to cooldown cleared in the database).\n";
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +25,43 @@ final class DemoAccounts {
     private DemoAccounts() {
     }
 
+    /** When the account is schedulable again: null while a cooldown stands. */
+    static Instant cooldownUntil(WorkerConfig.Database db, long id) {
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                PreparedStatement s = c.prepareStatement("SELECT temp_unschedulable_until FROM accounts WHERE id = ?")) {
+            s.setLong(1, id);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                Timestamp t = rs.getTimestamp(1);
+                return t == null ? null : t.toInstant();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read account " + id, e);
+        }
+    }
+
+    static long tokenVersion(WorkerConfig.Database db, long id) {
+        return count(db, "SELECT (credentials->>'_token_version')::bigint FROM accounts WHERE id = " + id);
+    }
+
+    static long count(WorkerConfig.Database db, String sql) {
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("query failed: " + sql, e);
+        }
+    }
+
     static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count) throws SQLException {
+        return seed(db, oauth, count, 60);
+    }
+
+    /** Accounts whose tokens expire in {@code expiresInSeconds}, each at token version 1. */
+    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresInSeconds)
+            throws SQLException {
         Platform[] platforms = Platform.values();
         List<Seeded> seeded = new ArrayList<>(count);
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
@@ -45,7 +83,7 @@ final class DemoAccounts {
                 String credentials = EventJson.mapper().valueToTree(Map.of(
                         "access_token", "at-demo-" + id,
                         "refresh_token", refreshToken,
-                        "expires_at", String.valueOf(Instant.now().plusSeconds(60).getEpochSecond()),
+                        "expires_at", String.valueOf(Instant.now().plusSeconds(expiresInSeconds).getEpochSecond()),
                         "_token_version", 1L)).toString();
                 try (PreparedStatement update = c.prepareStatement(
                         "UPDATE accounts SET credentials = ?::jsonb WHERE id = ?")) {

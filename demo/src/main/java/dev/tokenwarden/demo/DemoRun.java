@@ -18,6 +18,7 @@ import dev.tokenwarden.stack.TopicReader;
 /** One demo run: stack up, accounts seeded, workers and gateways going, figures collected, all torn down. */
 final class DemoRun {
     private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
+    private static final Duration STORM_TIMEOUT = Duration.ofMinutes(1);
 
     private final DemoOptions options;
     private final PrintStream out;
@@ -57,7 +58,8 @@ final class DemoRun {
                 });
                 awaitSettled(stack, workers, gateways, sending, expected);
                 double processSeconds = (System.nanoTime() - sendStart) / 1e9;
-                return report(stack, topics, workers, gateways, processSeconds);
+                StormFigures storms = unauthorizedStorms(stack, run, workers, gateways);
+                return report(stack, topics, workers, gateways, processSeconds, storms);
             } finally {
                 step("stopping workers and the local stack");
             }
@@ -95,8 +97,43 @@ final class DemoRun {
         }
     }
 
+    /** Writes per 401 storm and first 401 → schedulable again, over every storm. */
+    private record StormFigures(int storms, double writesPerStorm, Percentiles timeToSchedulableMs) {
+    }
+
+    /** One storm after another: each account's 401s from every gateway, until its cooldown is cleared. */
+    private StormFigures unauthorizedStorms(LocalStack stack, IsolatedRun run, WorkerFleet workers,
+            SimulatedGateways gateways) throws Exception {
+        if (options.storms() == 0) {
+            return new StormFigures(0, 0, Percentiles.of(List.of()));
+        }
+        // Fresh accounts: a 401 on a token refreshed moments ago would rightly mark it error (sub2api #3707).
+        List<DemoAccounts.Seeded> stormed = DemoAccounts.seed(run.database(), stack.oauth(), options.storms(), 3600);
+        step(options.storms() + " more accounts, tokens valid for an hour, each get a 401 storm of "
+                + options.stormSize() + " upstream-rejected events");
+        long writesBefore = workers.cooldownCounter("updates") + workers.refreshCounter("account_writes");
+        List<Long> timeToSchedulable = new ArrayList<>();
+        for (DemoAccounts.Seeded account : stormed) {
+            long version = DemoAccounts.tokenVersion(run.database(), account.id());
+            long start = System.currentTimeMillis();
+            gateways.unauthorizedStorm(account, options.gateways(), Math.max(1, options.stormSize() / options.gateways()),
+                    version);
+            Settle.await(STORM_TIMEOUT, () -> DemoAccounts.tokenVersion(run.database(), account.id()) > version
+                    && DemoAccounts.cooldownUntil(run.database(), account.id()) == null);
+            timeToSchedulable.add(System.currentTimeMillis() - start);
+            progress(String.format("storm on account %d: refreshed and schedulable again after %d ms", account.id(),
+                    timeToSchedulable.get(timeToSchedulable.size() - 1)));
+        }
+        Settle.await(SETTLE_TIMEOUT, workers::idle);
+        if (System.console() != null) {
+            out.println();
+        }
+        long writes = workers.cooldownCounter("updates") + workers.refreshCounter("account_writes") - writesBefore;
+        return new StormFigures(options.storms(), (double) writes / options.storms(), Percentiles.of(timeToSchedulable));
+    }
+
     private DemoReport report(LocalStack stack, TopicNames topics, WorkerFleet workers, SimulatedGateways gateways,
-            double processSeconds) {
+            double processSeconds, StormFigures storms) {
         String bootstrap = stack.kafka().bootstrapServers();
         List<ConsumerRecord<String, byte[]>> credentialUpdates = TopicReader.readAll(bootstrap, topics.credentialUpdated());
         Percentiles latency = Percentiles.of(refreshLatenciesMs(credentialUpdates, gateways.firstSentMs()));
@@ -105,15 +142,20 @@ final class DemoRun {
                 .put("accounts", options.accounts())
                 .put("events_in", gateways.sent())
                 .put("dead_lettered", TopicReader.readAll(bootstrap, topics.deadLetter()).size())
-                .put("duplicates_dropped", workers.refreshCounter("duplicates_dropped") + workers.refreshCounter("coalesced"))
+                .put("duplicates_dropped", workers.refreshCounter("duplicates_dropped") + workers.refreshCounter("coalesced")
+                        + workers.cooldownCounter("coalesced"))
                 .put("provider_calls", stack.oauth().totalCalls())
                 .put("reuse_rejections", stack.oauth().reuseRejections())
-                .put("db_writes", workers.refreshCounter("account_writes"))
+                .put("db_writes", workers.refreshCounter("account_writes") + workers.cooldownCounter("updates"))
                 .put("credential_updated_out", credentialUpdates.size())
                 .put("scheduler_outbox_out", TopicReader.readAll(bootstrap, topics.schedulerOutbox()).size())
                 .put("refresh_latency_p50_ms", latency.p50())
                 .put("refresh_latency_p95_ms", latency.p95())
                 .put("refresh_latency_p99_ms", latency.p99())
+                .put("unauthorized_storms", storms.storms())
+                .put("writes_per_401_storm", storms.writesPerStorm())
+                .put("time_to_schedulable_p50_ms", storms.timeToSchedulableMs().p50())
+                .put("time_to_schedulable_max_ms", storms.timeToSchedulableMs().p99())
                 .put("processing_seconds", processSeconds)
                 .put("wall_seconds", (System.nanoTime() - startNanos) / 1e9)
                 .build();

@@ -17,6 +17,7 @@ import dev.tokenwarden.events.GatewayPublisher;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.RefreshReason;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.events.UpstreamRejected;
 
 /**
  * Gateways as they behave in production: every gateway notices the same expiring accounts at about the
@@ -79,6 +80,41 @@ final class SimulatedGateways {
                 ack.get();
                 sent.incrementAndGet();
             }
+        }
+    }
+
+    /**
+     * A 401 storm: every gateway's requests with the account's current token come back 401 at once, and
+     * each gateway reports every one of them.
+     */
+    void unauthorizedStorm(DemoAccounts.Seeded account, int gateways, int each, long observedVersion) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(gateways);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int g = 0; g < gateways; g++) {
+                String name = "gateway-" + g;
+                running.add(pool.submit(() -> {
+                    try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, name)) {
+                        List<CompletableFuture<?>> acks = new ArrayList<>();
+                        for (int i = 0; i < each; i++) {
+                            acks.add(publisher.publish(new UpstreamRejected(UUID.randomUUID().toString(), account.id(),
+                                    account.platform(), 401, "authentication_error", "invalid x-api-key",
+                                    observedVersion, Instant.now(), name)));
+                        }
+                        publisher.flush();
+                        for (CompletableFuture<?> ack : acks) {
+                            ack.get();
+                            sent.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 

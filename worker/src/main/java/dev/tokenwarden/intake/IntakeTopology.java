@@ -13,15 +13,17 @@ import dev.tokenwarden.events.UpstreamRejected;
 
 /**
  * Sources for both input topics, read as raw bytes so nothing can fail deserialization before we judge it,
- * an intake processor per topic, and the dead-letter sink. Node names are stable: a renamed node is a
- * changed topology in production.
+ * an intake processor per topic, and a dead-letter sink per topic. One sink each keeps the two paths in
+ * separate sub-topologies (separate tasks), so a 401 storm's backlog never delays a refresh. Node names are
+ * stable: a renamed node is a changed topology in production.
  */
 public final class IntakeTopology {
     public static final String REFRESH_NEEDED_SOURCE = "refresh-needed-source";
     public static final String REFRESH_NEEDED_INTAKE = "refresh-needed-intake";
     public static final String UPSTREAM_REJECTED_SOURCE = "upstream-rejected-source";
     public static final String UPSTREAM_REJECTED_INTAKE = "upstream-rejected-intake";
-    public static final String DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String REFRESH_NEEDED_DEAD_LETTER_SINK = "refresh-needed-dead-letter-sink";
+    public static final String UPSTREAM_REJECTED_DEAD_LETTER_SINK = "upstream-rejected-dead-letter-sink";
 
     private IntakeTopology() {
     }
@@ -42,12 +44,14 @@ public final class IntakeTopology {
         topology.addProcessor(REFRESH_NEEDED_INTAKE, () -> new IntakeProcessor<>(EventType.REFRESH_NEEDED,
                 new IntakeVerdict<>(EventDecoder.forType(EventType.REFRESH_NEEDED, maxEventBytes),
                         RefreshNeeded::accountId),
-                refreshEntry, DEAD_LETTER_SINK, source), REFRESH_NEEDED_SOURCE);
+                refreshEntry, REFRESH_NEEDED_DEAD_LETTER_SINK, source), REFRESH_NEEDED_SOURCE);
         topology.addProcessor(UPSTREAM_REJECTED_INTAKE, () -> new IntakeProcessor<>(EventType.UPSTREAM_REJECTED,
                 new IntakeVerdict<>(EventDecoder.forType(EventType.UPSTREAM_REJECTED, maxEventBytes),
                         UpstreamRejected::accountId),
-                rejectedEntry, DEAD_LETTER_SINK, source), UPSTREAM_REJECTED_SOURCE);
-        topology.addSink(DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(),
-                EventSerdes.deadLetter().serializer(), REFRESH_NEEDED_INTAKE, UPSTREAM_REJECTED_INTAKE);
+                rejectedEntry, UPSTREAM_REJECTED_DEAD_LETTER_SINK, source), UPSTREAM_REJECTED_SOURCE);
+        topology.addSink(REFRESH_NEEDED_DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(),
+                EventSerdes.deadLetter().serializer(), REFRESH_NEEDED_INTAKE);
+        topology.addSink(UPSTREAM_REJECTED_DEAD_LETTER_SINK, topics.deadLetter(), new ByteArraySerializer(),
+                EventSerdes.deadLetter().serializer(), UPSTREAM_REJECTED_INTAKE);
     }
 }

@@ -114,6 +114,21 @@ class IntakeTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterUpstreamRejectedWithUnknownStatusNegativeIdOrMissingPlatform() {
+        String base = "{\"event_id\":\"e\",\"account_id\":7,\"platform\":\"openai\",\"status_code\":401,"
+                + "\"occurred_at\":\"2026-01-01T00:00:00Z\",\"source\":\"gw\"}";
+        upstreamRejected.pipeInput(utf8("7"), utf8(base.replace("401", "200")));
+        upstreamRejected.pipeInput(utf8("-3"), utf8(base.replace("\"account_id\":7", "\"account_id\":-3")));
+        upstreamRejected.pipeInput(utf8("7"), utf8(base.replace("\"platform\":\"openai\",", "")));
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertEquals(3, letters.size());
+        assertTrue(letters.stream().allMatch(d -> d.errorClass() == DeadLetterReason.SCHEMA_VIOLATION));
+        assertTrue(letters.get(0).errorMessage().contains("$.status_code"), letters.get(0).errorMessage());
+        assertTrue(letters.get(1).errorMessage().contains("$.account_id"), letters.get(1).errorMessage());
+        assertTrue(letters.get(2).errorMessage().contains("platform"), letters.get(2).errorMessage());
+    }
+
+    @Test
     void shouldDeadLetterWhenTheKeyIsNotThePayloadsAccountId() {
         refreshNeeded.pipeInput(utf8("8"), utf8(VALID));
         refreshNeeded.pipeInput(new TestRecord<>(null, utf8(VALID)));
