@@ -133,8 +133,12 @@ final class DemoRun {
     }
 
     private DemoReport report(LocalStack stack, TopicNames topics, WorkerFleet workers, SimulatedGateways gateways,
-            double processSeconds, StormFigures storms) {
+            double processSeconds, StormFigures storms) throws InterruptedException {
         String bootstrap = stack.kafka().bootstrapServers();
+        // Attempts are done, but their events leave with the next exactly-once commit: wait until they are read.
+        long expectedUpdates = workers.refreshCounter("refreshed");
+        Settle.await(Duration.ofSeconds(30),
+                () -> TopicReader.readAll(bootstrap, topics.credentialUpdated()).size() >= expectedUpdates);
         List<ConsumerRecord<String, byte[]>> credentialUpdates = TopicReader.readAll(bootstrap, topics.credentialUpdated());
         Percentiles latency = Percentiles.of(refreshLatenciesMs(credentialUpdates, gateways.firstSentMs()));
         return new DemoReport.Builder()

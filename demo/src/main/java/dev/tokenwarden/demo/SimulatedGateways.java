@@ -46,13 +46,18 @@ final class SimulatedGateways {
 
     /** Sends everything from {@code gateways} threads at once and returns when all of it is acknowledged. */
     void refreshStorm(List<DemoAccounts.Seeded> accounts, int gateways, int burst) throws Exception {
+        inParallel(gateways, name -> sendBursts(name, accounts, burst));
+    }
+
+    /** {@code gateways} threads, each a gateway named {@code gateway-N}, run {@code work} at the same time. */
+    private static void inParallel(int gateways, GatewayWork work) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(gateways);
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int g = 0; g < gateways; g++) {
                 String name = "gateway-" + g;
                 running.add(pool.submit(() -> {
-                    sendBursts(name, accounts, burst);
+                    work.run(name);
                     return null;
                 }));
             }
@@ -62,6 +67,10 @@ final class SimulatedGateways {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private interface GatewayWork {
+        void run(String gateway) throws Exception;
     }
 
     private void sendBursts(String gateway, List<DemoAccounts.Seeded> accounts, int burst) throws Exception {
@@ -75,11 +84,14 @@ final class SimulatedGateways {
                             account.platform(), 180, 1L, RefreshReason.EXPIRING, false, Instant.now(), gateway)));
                 }
             }
-            publisher.flush();
-            for (CompletableFuture<?> ack : acks) {
-                ack.get();
-                sent.incrementAndGet();
-            }
+            awaitAcks(acks);
+        }
+    }
+
+    private void awaitAcks(List<CompletableFuture<?>> acks) throws Exception {
+        for (CompletableFuture<?> ack : acks) {
+            ack.get();
+            sent.incrementAndGet();
         }
     }
 
@@ -88,34 +100,17 @@ final class SimulatedGateways {
      * each gateway reports every one of them.
      */
     void unauthorizedStorm(DemoAccounts.Seeded account, int gateways, int each, long observedVersion) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(gateways);
-        try {
-            List<Future<?>> running = new ArrayList<>();
-            for (int g = 0; g < gateways; g++) {
-                String name = "gateway-" + g;
-                running.add(pool.submit(() -> {
-                    try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, name)) {
-                        List<CompletableFuture<?>> acks = new ArrayList<>();
-                        for (int i = 0; i < each; i++) {
-                            acks.add(publisher.publish(new UpstreamRejected(UUID.randomUUID().toString(), account.id(),
-                                    account.platform(), 401, "authentication_error", "invalid x-api-key",
-                                    observedVersion, Instant.now(), name)));
-                        }
-                        publisher.flush();
-                        for (CompletableFuture<?> ack : acks) {
-                            ack.get();
-                            sent.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+        inParallel(gateways, name -> {
+            try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, name)) {
+                List<CompletableFuture<?>> acks = new ArrayList<>();
+                for (int i = 0; i < each; i++) {
+                    acks.add(publisher.publish(new UpstreamRejected(UUID.randomUUID().toString(), account.id(),
+                            account.platform(), 401, "authentication_error", "invalid x-api-key", observedVersion,
+                            Instant.now(), name)));
+                }
+                awaitAcks(acks);
             }
-            for (Future<?> f : running) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     /** Malformed JSON, schema violations, wrong keys and oversized records, in turn. */
@@ -134,10 +129,7 @@ final class SimulatedGateways {
                 };
                 acks.add(publisher.publishRaw(topics.refreshNeeded(), key, value.getBytes(StandardCharsets.UTF_8)));
             }
-            for (CompletableFuture<?> ack : acks) {
-                ack.get();
-                sent.incrementAndGet();
-            }
+            awaitAcks(acks);
         }
     }
 }

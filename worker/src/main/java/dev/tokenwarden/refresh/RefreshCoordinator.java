@@ -4,10 +4,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -18,7 +14,7 @@ import org.slf4j.LoggerFactory;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.provider.Providers;
-import dev.tokenwarden.retry.WriteRetry;
+import dev.tokenwarden.retry.BackgroundPool;
 import dev.tokenwarden.store.AccountStore;
 
 /**
@@ -30,9 +26,7 @@ import dev.tokenwarden.store.AccountStore;
 public final class RefreshCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RefreshCoordinator.class);
 
-    private final ExecutorService executor;
-    private final ScheduledExecutorService timer;
-    private final WriteRetry writes;
+    private final BackgroundPool pool;
     private final RefreshAttempt attempt;
     private final RefreshCounters counters = new RefreshCounters();
     private final Map<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
@@ -40,10 +34,9 @@ public final class RefreshCoordinator implements AutoCloseable {
 
     public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
             Clock clock, int threads) {
-        this.executor = Executors.newFixedThreadPool(threads, named("tokenwarden-refresh"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(named("tokenwarden-refresh-timer"));
-        this.writes = new WriteRetry(executor, timer, settings.initialBackoff(), settings.maxBackoff());
-        this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, executor, writes, counters);
+        this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff());
+        this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, pool.executor(), pool.writes(),
+                counters);
     }
 
     /**
@@ -58,7 +51,7 @@ public final class RefreshCoordinator implements AutoCloseable {
         tails.compute(id, (key, tail) -> {
             CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
             mine[0] = previous
-                    .thenComposeAsync(ignored -> execute(job), executor)
+                    .thenComposeAsync(ignored -> execute(job), pool.executor())
                     .handle((done, error) -> {
                         inFlight.decrementAndGet();
                         if (error != null) {
@@ -83,7 +76,7 @@ public final class RefreshCoordinator implements AutoCloseable {
             AttemptOutcome.Again again = (AttemptOutcome.Again) outcome;
             log.debug("account {}: again in {} ms ({})", job.accountId(), again.after().toMillis(), again.why());
             CompletableFuture<AttemptOutcome.Done> later = new CompletableFuture<>();
-            timer.schedule(() -> execute(again.job()).whenComplete((d, e) -> {
+            pool.timer().schedule(() -> execute(again.job()).whenComplete((d, e) -> {
                 if (e != null) {
                     later.completeExceptionally(e);
                 } else {
@@ -105,25 +98,6 @@ public final class RefreshCoordinator implements AutoCloseable {
 
     @Override
     public void close() {
-        writes.close();
-        timer.shutdownNow();
-        executor.shutdown();
-        try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-                executor.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            executor.shutdownNow();
-        }
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        pool.close();
     }
 }

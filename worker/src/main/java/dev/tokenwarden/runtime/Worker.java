@@ -41,6 +41,7 @@ public final class Worker implements AutoCloseable {
     private final KafkaStreams streams;
     private final Dependencies dependencies;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean closed;
 
     private Worker(KafkaStreams streams, Dependencies dependencies) {
         this.streams = streams;
@@ -168,9 +169,10 @@ public final class Worker implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        if (stopped.getCount() == 0 && streams.state() == KafkaStreams.State.NOT_RUNNING) {
+        if (closed) {
             return;
         }
+        closed = true;
         streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
         dependencies.close();
         stopped.countDown();

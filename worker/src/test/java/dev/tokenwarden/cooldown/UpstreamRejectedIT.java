@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.tokenwarden.Await;
 import dev.tokenwarden.TestAccounts;
+import dev.tokenwarden.TestGateways;
 import dev.tokenwarden.TestWorkers;
 import dev.tokenwarden.WorkerGroup;
 import dev.tokenwarden.events.EventSerdes;
-import dev.tokenwarden.events.GatewayPublisher;
 import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
@@ -146,30 +141,9 @@ class UpstreamRejectedIT {
 
     private static void storm(int producers, int eachSends, long accountId, Platform platform, int status,
             Long observed, Instant occurredAt) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                String gateway = "gateway-" + p;
-                done.add(pool.submit(() -> {
-                    try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, gateway)) {
-                        List<CompletableFuture<?>> acks = new ArrayList<>();
-                        for (int i = 0; i < eachSends; i++) {
-                            acks.add(publisher.publish(new UpstreamRejected(UUID.randomUUID().toString(), accountId,
-                                    platform, status, "authentication_error", "invalid bearer token", observed,
-                                    occurredAt.plusMillis(i % 50), gateway)));
-                        }
-                        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        TestGateways.concurrently(bootstrap, topics, producers, eachSends, (gateway, i) -> new UpstreamRejected(
+                UUID.randomUUID().toString(), accountId, platform, status, "authentication_error",
+                "invalid bearer token", observed, occurredAt.plusMillis(i % 50), gateway));
     }
 
     private static List<SchedulerOutboxEvent> outboxEvents(long accountId) {

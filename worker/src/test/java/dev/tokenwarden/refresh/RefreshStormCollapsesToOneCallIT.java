@@ -6,35 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tokenwarden.Await;
 import dev.tokenwarden.TestAccounts;
+import dev.tokenwarden.TestGateways;
 import dev.tokenwarden.TestWorkers;
 import dev.tokenwarden.WorkerGroup;
 import dev.tokenwarden.events.CredentialUpdated;
-import dev.tokenwarden.events.EventSerdes;
-import dev.tokenwarden.events.GatewayPublisher;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.RefreshReason;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.stack.SharedStack;
-import dev.tokenwarden.stack.TopicReader;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 import dev.tokenwarden.store.Account;
 
@@ -107,40 +99,12 @@ class RefreshStormCollapsesToOneCallIT {
 
     private static void sendConcurrently(int producers, int eachSends, long accountId, Platform platform,
             int windowSeconds) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                String gateway = "gateway-" + p;
-                done.add(pool.submit(() -> {
-                    try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, gateway)) {
-                        List<CompletableFuture<?>> acks = new ArrayList<>();
-                        for (int i = 0; i < eachSends; i++) {
-                            acks.add(publisher.publish(new RefreshNeeded(UUID.randomUUID().toString(), accountId,
-                                    platform, windowSeconds, TestAccounts.INITIAL_VERSION, RefreshReason.EXPIRING,
-                                    false, Instant.now(), gateway)));
-                        }
-                        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        TestGateways.concurrently(bootstrap, topics, producers, eachSends, (gateway, i) -> new RefreshNeeded(
+                UUID.randomUUID().toString(), accountId, platform, windowSeconds, TestAccounts.INITIAL_VERSION,
+                RefreshReason.EXPIRING, false, Instant.now(), gateway));
     }
 
     private static List<CredentialUpdated> credentialUpdates(long accountId) {
-        List<CredentialUpdated> out = new ArrayList<>();
-        for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, topics.credentialUpdated())) {
-            CredentialUpdated u = EventSerdes.credentialUpdated().deserializer().deserialize(r.topic(), r.value());
-            if (u.accountId() == accountId) {
-                out.add(u);
-            }
-        }
-        return out;
+        return new RefreshTraffic(bootstrap, topics).credentialUpdates(accountId);
     }
 }

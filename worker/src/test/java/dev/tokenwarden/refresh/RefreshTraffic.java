@@ -7,15 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 
 import dev.tokenwarden.TestAccounts;
+import dev.tokenwarden.TestGateways;
 import dev.tokenwarden.TestWorkers;
 import dev.tokenwarden.events.CredentialUpdated;
 import dev.tokenwarden.events.EventSerdes;
@@ -71,29 +69,7 @@ final class RefreshTraffic {
 
     /** {@code producers} gateways each send {@code eachSends} expiring events for the account at the same time. */
     void storm(int producers, int eachSends, long accountId, Platform platform) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(producers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int p = 0; p < producers; p++) {
-                String gateway = "gateway-" + p;
-                done.add(pool.submit(() -> {
-                    try (GatewayPublisher publisher = new GatewayPublisher(bootstrap, topics, gateway)) {
-                        List<CompletableFuture<?>> acks = new ArrayList<>();
-                        for (int i = 0; i < eachSends; i++) {
-                            acks.add(publisher.publish(expiring(accountId, platform)));
-                        }
-                        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
-                                .get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        TestGateways.concurrently(bootstrap, topics, producers, eachSends, (gateway, i) -> expiring(accountId, platform));
     }
 
     /** The account's committed credential-updated events, in topic order. */

@@ -1,0 +1,62 @@
+package dev.tokenwarden.retry;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads a path does its I/O on instead of a stream thread: a fixed pool for the work, a timer for
+ * delayed retries, and {@link WriteRetry} over both. Daemon threads, named for thread dumps.
+ */
+public final class BackgroundPool implements AutoCloseable {
+    private final ExecutorService executor;
+    private final ScheduledExecutorService timer;
+    private final WriteRetry writes;
+
+    public BackgroundPool(String name, int threads, Duration initialBackoff, Duration maxBackoff) {
+        this.executor = Executors.newFixedThreadPool(threads, named(name));
+        this.timer = Executors.newSingleThreadScheduledExecutor(named(name + "-timer"));
+        this.writes = new WriteRetry(executor, timer, initialBackoff, maxBackoff);
+    }
+
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    public ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    public WriteRetry writes() {
+        return writes;
+    }
+
+    /** Stops retrying, lets running work finish for up to 10 s, then interrupts it. */
+    @Override
+    public void close() {
+        writes.close();
+        timer.shutdownNow();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            executor.shutdownNow();
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
