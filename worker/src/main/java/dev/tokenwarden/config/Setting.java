@@ -35,6 +35,12 @@ public record Setting(String key, String defaultValue, String meaning, boolean s
         if (value == null) {
             return "<missing>";
         }
-        return secret ? "<redacted>" : "'" + value + "'";
+        return secret ? "<redacted>" : "'" + redactCredentials(value) + "'";
+    }
+
+    /** Hides a password written into a URL ({@code redis://:pw@host}, {@code ...?password=pw}). */
+    public static String redactCredentials(String text) {
+        return text.replaceAll("(//[^/@\\s]*?:)[^/@\\s]*@", "$1<redacted>@")
+                .replaceAll("(?i)(password=)[^&\\s]*", "$1<redacted>");
     }
 }

@@ -61,7 +61,7 @@ public final class Settings {
     public static final Setting REFRESH_EXHAUSTED_COOLDOWN = Setting.optional("refresh.retry-exhausted-cooldown", "10m",
             "cooldown of an account whose refresh kept failing transiently");
     public static final Setting SWEEP_INTERVAL = Setting.optional("sweep.interval", "5m",
-            "background sweep period; 0s disables it. One worker sweeps at a time (Redis lock)");
+            "background sweep period; 0s disables it. One worker sweeps at a time (PostgreSQL advisory lock)");
     public static final Setting SWEEP_WINDOW = Setting.optional("sweep.refresh-window", "30m",
             "refresh window of the refresh-needed events the sweep publishes");
     public static final Setting SWEEP_PAGE_SIZE = Setting.optional("sweep.page-size", "500",

@@ -48,6 +48,15 @@ public record WorkerConfig(
 
     public static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
 
+    /** Every part, with passwords in URLs hidden. */
+    @Override
+    public String toString() {
+        return "WorkerConfig[kafka=" + kafka + ", topics=" + topics + ", maxEventBytes=" + maxEventBytes
+                + ", database=" + database + ", redisUrl=" + Setting.redactCredentials(String.valueOf(redisUrl))
+                + ", refresh=" + refresh + ", sweep=" + sweep + ", cooldown=" + cooldown + ", providers=" + providers
+                + "]";
+    }
+
     /** @param streamsOverrides raw Kafka Streams settings given as {@code kafka.streams.*} */
     public record Kafka(String bootstrapServers, String applicationId, int streamThreads, Path stateDir,
             Duration commitInterval, Map<String, String> streamsOverrides) {
@@ -70,7 +79,7 @@ public record WorkerConfig(
 
         @Override
         public String toString() {
-            return "Database[url=" + url + ", user=" + user + ", password=<redacted>]";
+            return "Database[url=" + Setting.redactCredentials(url) + ", user=" + user + ", password=<redacted>]";
         }
     }
 

@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.OutboxChange;
+import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.RefreshReason;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
@@ -85,17 +86,19 @@ final class CooldownAttempt {
             counters.staleToken.increment();
             return Outcome.nothing("the gateway used a token older than the stored one");
         }
-        if (stored != null && Objects.equals(observed, stored)
-                && clock.millis() - stored < settings.refreshGrace().toMillis()) {
+        long age = stored == null ? -1 : clock.millis() - stored;
+        // A negative age is clock skew between hosts, not a fresh token: refresh rather than kill the account.
+        if (Objects.equals(observed, stored) && age >= 0 && age < settings.refreshGrace().toMillis()) {
             return markError(account, event, "upstream 401 on a token refreshed "
-                    + Duration.ofMillis(clock.millis() - stored).toSeconds() + "s ago " + describe(event));
+                    + Duration.ofMillis(age).toSeconds() + "s ago " + describe(event));
         }
         Instant until = plan.basis().plus(settings.authPending());
         CooldownReason reason = CooldownReason.of(CooldownReason.AUTH_REFRESH_PENDING, until, plan.basis(), 401,
                 describe(event));
         List<SchedulerOutboxEvent> outbox = extend(account.id(), until, reason);
         RefreshNeeded refresh = new RefreshNeeded("upstream-401:" + account.id() + ":" + (stored == null ? 0 : stored),
-                account.id(), event.platform(), (int) settings.refreshWindow().toSeconds(), stored,
+                account.id(), Platform.fromJson(account.platform()).orElse(event.platform()),
+                (int) settings.refreshWindow().toSeconds(), stored,
                 RefreshReason.UPSTREAM_401, true, plan.basis(), "tokenwarden/cooldown");
         counters.refreshRequested.increment();
         return new Outcome(outbox, List.of(refresh), "refresh requested");

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ final class RefreshAttempt {
     private final Executor executor;
     private final WriteRetry writes;
     private final RefreshCounters counters;
+    private final AtomicInteger holdingAnswers = new AtomicInteger();
 
     RefreshAttempt(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
             Clock clock, Executor executor, WriteRetry writes, RefreshCounters counters) {
@@ -75,7 +77,7 @@ final class RefreshAttempt {
         Duration maxWait = settings.lockLease().plus(WorkerConfig.LEASE_MARGIN);
         return locks.acquire(job.accountId(), maxWait).thenComposeAsync(lock -> {
             if (lock instanceof LockResult.Held held) {
-                return underLock(job).whenComplete((outcome, error) -> held.handle().release());
+                return guarded(job).whenComplete((outcome, error) -> held.handle().release());
             }
             if (lock instanceof LockResult.TimedOut) {
                 counters.lockHeldElsewhere.increment();
@@ -84,14 +86,28 @@ final class RefreshAttempt {
             counters.lockUnavailable.increment();
             log.warn("account {}: lock unavailable ({}); going on without it, the version guard keeps writes safe",
                     job.accountId(), ((LockResult.Unavailable) lock).reason());
-            return underLock(job);
+            return guarded(job);
         }, executor);
+    }
+
+    /** {@link #underLock} as a future even if it throws, so the lock is always released. */
+    private CompletableFuture<AttemptOutcome> guarded(RefreshJob job) {
+        try {
+            return underLock(job);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private CompletableFuture<AttemptOutcome> underLock(RefreshJob job) {
         Optional<Account> account;
         try {
             account = store.find(job.accountId());
+        } catch (IllegalArgumentException e) {
+            // The row itself is unreadable (credentials not a JSON object): retrying cannot help.
+            counters.skipped.increment();
+            log.error("account {}: credentials cannot be read; left alone", job.accountId());
+            return done(AttemptOutcome.Done.quietly(null, "unreadable credentials"));
         } catch (RuntimeException e) {
             counters.dbRetries.increment();
             return again(job, backoff(job.attempt()), "database read failed: " + e.getClass().getSimpleName());
@@ -112,8 +128,16 @@ final class RefreshAttempt {
                     "platform " + job.platform().json() + " is not in provider.enabled"));
         }
         counters.providerCalls.increment();
+        // From here until the write lands this process may hold the only copy of a rotated token.
+        holdingAnswers.incrementAndGet();
         return providers.refresh(job.platform(), job.accountId(), refresh.refreshToken())
-                .thenComposeAsync(outcome -> onProviderOutcome(job, account.get(), refresh, outcome), executor);
+                .thenComposeAsync(outcome -> onProviderOutcome(job, account.get(), refresh, outcome), executor)
+                .whenComplete((outcome, error) -> holdingAnswers.decrementAndGet());
+    }
+
+    /** Provider calls in flight plus answers not yet written; shutdown waits for this to reach zero. */
+    int holdingAnswers() {
+        return holdingAnswers.get();
     }
 
     private CompletableFuture<AttemptOutcome> onProviderOutcome(RefreshJob job, Account account,
@@ -164,11 +188,16 @@ final class RefreshAttempt {
                         refreshed.expiresAt(), clock.instant());
                 return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(outbox), "refreshed");
             }
+            Optional<Account> now = store.find(job.accountId());
+            if (now.isPresent() && Long.valueOf(newVersion).equals(now.get().credentials().tokenVersion())) {
+                // Our own write landed, but its acknowledgement was lost and the retry found it: applied.
+                return replay(now.get(), job, "refreshed");
+            }
             // Someone wrote in between; never overwrite. Report what is stored now.
             counters.casConflicts.increment();
             log.error("account {}: version moved from {} during the refresh; new credentials discarded",
                     job.accountId(), refresh.expectedVersion());
-            return store.find(job.accountId()).map(now -> replay(now, job, "version conflict"))
+            return now.map(a -> replay(a, job, "version conflict"))
                     .orElse(AttemptOutcome.Done.quietly(null, "account gone during refresh"));
         }, job.accountId(), counters.dbRetries::increment);
     }
@@ -228,7 +257,11 @@ final class RefreshAttempt {
         }
         CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), stored,
                 account.credentials().expiresAt().orElse(null), clock.instant());
-        return new AttemptOutcome.Done(stored, List.of(updated), List.of(), summary);
+        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED, stored,
+                null, null, account.status());
+        // Only a change some run of ours committed has an outbox event to finish; another writer's has its own.
+        List<SchedulerOutboxEvent> outboxEvents = store.outboxRowExists(outbox.eventId()) ? List.of(outbox) : List.of();
+        return new AttemptOutcome.Done(stored, List.of(updated), outboxEvents, summary);
     }
 
     /** Epoch ms, strictly above the version read, so versions only grow even if clocks disagree. */

@@ -1,6 +1,7 @@
 package dev.tokenwarden.refresh;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +29,7 @@ public final class RefreshCoordinator implements AutoCloseable {
 
     private final BackgroundPool pool;
     private final RefreshAttempt attempt;
+    private final Duration drainTimeout;
     private final RefreshCounters counters = new RefreshCounters();
     private final Map<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -35,6 +37,8 @@ public final class RefreshCoordinator implements AutoCloseable {
     public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
             Clock clock, int threads) {
         this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff());
+        // A provider call ends within the lease; its write gets as long again before shutdown gives up.
+        this.drainTimeout = settings.lockLease().multipliedBy(2);
         this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, pool.executor(), pool.writes(),
                 counters);
     }
@@ -96,8 +100,27 @@ public final class RefreshCoordinator implements AutoCloseable {
         return inFlight.get();
     }
 
+    /**
+     * Waits (up to {@code drainTimeout}) until no provider answer is held unwritten, then stops. Jobs waiting
+     * for a lock or a retry are simply dropped: their in-flight marks in the changelog let the partition's
+     * next owner resume them, and nothing they know is lost. A held answer is different: dropped, it would be
+     * a spent refresh token.
+     */
     @Override
     public void close() {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (attempt.holdingAnswers() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (attempt.holdingAnswers() > 0) {
+            log.error("{} provider answers were not persisted before shutdown; see README, 'crash windows'",
+                    attempt.holdingAnswers());
+        }
         pool.close();
     }
 }

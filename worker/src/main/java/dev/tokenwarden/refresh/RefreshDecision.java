@@ -35,6 +35,11 @@ final class RefreshDecision {
         }
         Account account = found.get();
         Long stored = account.credentials().tokenVersion();
+        if (!job.platform().json().equals(account.platform())) {
+            // The row decides where its token goes: a mislabelled event must not send it to another vendor.
+            return new Skip("event names platform " + job.platform().json() + " but the account is "
+                    + account.platform(), stored);
+        }
         if (!account.isActive()) {
             return new Skip("account status is " + account.status(), stored);
         }

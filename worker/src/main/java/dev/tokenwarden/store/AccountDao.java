@@ -51,11 +51,17 @@ public interface AccountDao {
      * Merges {@code updatesJson} (a JSON object) into the stored credentials when the stored
      * {@code _token_version} text still equals {@code expectedVersion} (null: the row had none). Keys not in
      * the update survive (sub2api #1218/#2860). Also lifts an {@code auth_refresh_pending} cooldown, which only
-     * waited for this refresh; any other cooldown stays. Returns rows changed: 0 = version moved or row gone.
+     * waited for this refresh; any other cooldown stays. An account this worker marked dead for a rejected
+     * refresh token comes back to life: a successful write proves a writer that raced us held a good token
+     * (sub2api #1381). Returns rows changed: 0 = version moved or row gone.
      */
     @SqlUpdate("""
             UPDATE accounts
                SET credentials = credentials || CAST(:updates AS jsonb),
+                   status = CASE WHEN status = 'error' AND error_message LIKE 'refresh token rejected:%'
+                                 THEN 'active' ELSE status END,
+                   error_message = CASE WHEN status = 'error' AND error_message LIKE 'refresh token rejected:%'
+                                        THEN NULL ELSE error_message END,
                    temp_unschedulable_until = CASE WHEN temp_unschedulable_reason ~ '"kind"\\s*:\\s*"auth_refresh_pending"'
                                                    THEN NULL ELSE temp_unschedulable_until END,
                    temp_unschedulable_reason = CASE WHEN temp_unschedulable_reason ~ '"kind"\\s*:\\s*"auth_refresh_pending"'
@@ -70,14 +76,15 @@ public interface AccountDao {
     /**
      * Marks the account dead only while it still holds the refresh token the caller saw rejected: a token
      * another writer already replaced must never get the account killed (sub2api #1381). A null
-     * {@code expectedRefreshToken} matches only a row without one. Already-errored rows are left alone.
+     * {@code expectedRefreshToken} matches only a row without one. Only active rows change: an admin's
+     * {@code disabled} is never overwritten, and an errored row is left alone.
      */
     @SqlUpdate("""
             UPDATE accounts
                SET status = 'error', error_message = :message, updated_at = now()
              WHERE id = :id
                AND deleted_at IS NULL
-               AND status <> 'error'
+               AND status = 'active'
                AND (credentials->>'refresh_token') IS NOT DISTINCT FROM :expectedRefreshToken""")
     int markError(@Bind("id") long id, @Bind("message") String message,
             @Bind("expectedRefreshToken") String expectedRefreshToken);

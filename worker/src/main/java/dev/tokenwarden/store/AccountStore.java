@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementExceptions;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -87,7 +88,10 @@ public final class AccountStore implements AutoCloseable {
     }
 
     private static Jdbi plugins(Jdbi jdbi) {
-        return jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        Jdbi configured = jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
+        // JDBI's default exception message lists bound values, and those include tokens: never render them.
+        configured.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
+        return configured;
     }
 
     private static PGSimpleDataSource dataSource(WorkerConfig.Database db) {
@@ -100,6 +104,11 @@ public final class AccountStore implements AutoCloseable {
         ds.setSocketTimeout(SOCKET_TIMEOUT);
         ds.setTcpKeepAlive(true);
         return ds;
+    }
+
+    /** Whether a mutation with this outbox key was committed, e.g. by a run that crashed before emitting it. */
+    public boolean outboxRowExists(String dedupKey) {
+        return jdbi.withExtension(OutboxDao.class, dao -> dao.exists(dedupKey));
     }
 
     /** The live (not deleted) account, whatever its status. */

@@ -93,6 +93,18 @@ class WorkerConfigTest {
     }
 
     @Test
+    void shouldHidePasswordsWrittenIntoUrlsWhenConfigIsShownOrRejected() {
+        Map<String, String> m = minimal();
+        m.put("redis.url", "redis://:s3cret@127.0.0.1:6379");
+        m.put("db.url", "jdbc:postgresql://h/db?user=u&password=hunter2");
+        String shown = WorkerConfig.from(ConfigSource.of(m)).toString();
+        assertFalse(shown.contains("s3cret") || shown.contains("hunter2"), shown);
+        m.put("redis.url", "redis://:s3cret@");
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+        assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
+    }
+
+    @Test
     void shouldRejectTwoTopicSettingsThatNameTheSameTopic() {
         Map<String, String> m = minimal();
         m.put("topic.dead-letter", "tokenwarden.refresh-needed.v1");

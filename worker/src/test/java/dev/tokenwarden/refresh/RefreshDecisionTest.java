@@ -62,6 +62,13 @@ class RefreshDecisionTest {
     }
 
     @Test
+    void shouldNeverSendATokenToAnotherPlatformThanTheAccounts() {
+        Optional<Account> anthropic = Optional.of(account("active", "oauth", creds("1", 5)));
+        RefreshJob mislabelled = RefreshJob.of(7, Platform.OPENAI, Duration.ofMinutes(3), 5L, true);
+        assertInstanceOf(RefreshDecision.Skip.class, RefreshDecision.decide(anthropic, mislabelled, NOW));
+    }
+
+    @Test
     void shouldRefreshWhenNoExpiryIsKnown() {
         Optional<Account> a = Optional.of(account("active", "oauth", "{\"refresh_token\":\"r\",\"_token_version\":5}"));
         assertInstanceOf(RefreshDecision.Refresh.class, RefreshDecision.decide(a, job(5L, false), NOW));
