@@ -95,7 +95,7 @@ final class CooldownAttempt {
         Instant until = plan.basis().plus(settings.authPending());
         CooldownReason reason = CooldownReason.of(CooldownReason.AUTH_REFRESH_PENDING, until, plan.basis(), 401,
                 describe(event));
-        List<SchedulerOutboxEvent> outbox = extend(account.id(), until, reason);
+        List<SchedulerOutboxEvent> outbox = extend(account.id(), until, reason, stored);
         RefreshNeeded refresh = new RefreshNeeded("upstream-401:" + account.id() + ":" + (stored == null ? 0 : stored),
                 account.id(), Platform.fromJson(account.platform()).orElse(event.platform()),
                 (int) settings.refreshWindow().toSeconds(), stored,
@@ -108,14 +108,20 @@ final class CooldownAttempt {
         UpstreamRejected event = plan.event();
         CooldownReason reason = CooldownReason.of(CooldownReason.UPSTREAM_REJECTED, plan.until(),
                 CooldownCoalescer.basis(event, clock.instant()), event.statusCode(), describe(event));
-        return new Outcome(extend(event.accountId(), plan.until(), reason), List.of(), "cooldown");
+        return new Outcome(extend(event.accountId(), plan.until(), reason, null), List.of(), "cooldown");
     }
 
-    /** The guarded extend; the outbox event also when a replay finds the same window already stored. */
-    private List<SchedulerOutboxEvent> extend(long accountId, Instant until, CooldownReason reason) {
+    /**
+     * The guarded extend (also guarded on {@code atVersion} when given); the outbox event also when a replay
+     * finds the same window already stored.
+     */
+    private List<SchedulerOutboxEvent> extend(long accountId, Instant until, CooldownReason reason, Long atVersion) {
         SchedulerOutboxEvent event = outboxEvent(accountId, OutboxChange.COOLDOWN_SET, until.toEpochMilli(), until,
                 reason.toJson(), null);
-        if (store.extendCooldown(accountId, until, reason.toJson(), OutboxRows.of(event))) {
+        boolean changed = atVersion == null
+                ? store.extendCooldown(accountId, until, reason.toJson(), OutboxRows.of(event))
+                : store.extendCooldownAtVersion(accountId, until, reason.toJson(), atVersion, OutboxRows.of(event));
+        if (changed) {
             counters.updates.increment();
             return List.of(event);
         }

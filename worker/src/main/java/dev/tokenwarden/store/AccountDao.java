@@ -102,6 +102,21 @@ public interface AccountDao {
     int extendCooldown(@Bind("id") long id, @Bind("until") Instant until, @Bind("reason") String reasonJson);
 
     /**
+     * {@link #extendCooldown} that also requires the stored {@code _token_version} to still be
+     * {@code expectedVersion}: the window a 401 sets while its refresh runs must not outlive a token that was
+     * already replaced (nothing would clear it).
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET temp_unschedulable_until = :until, temp_unschedulable_reason = :reason, updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (temp_unschedulable_until IS NULL OR temp_unschedulable_until < :until)
+               AND (credentials->>'_token_version') IS NOT DISTINCT FROM :expectedVersion""")
+    int extendCooldownAtVersion(@Bind("id") long id, @Bind("until") Instant until, @Bind("reason") String reasonJson,
+            @Bind("expectedVersion") String expectedVersion);
+
+    /**
      * One keyset page ({@code id > afterId}) of accounts the sweep should consider. Paused accounts are
      * included (their tokens still expire); accounts in a live {@code refresh_retry_exhausted} cooldown are
      * not. A NULL until or reason never excludes a row.

@@ -176,6 +176,15 @@ public final class AccountStore implements AutoCloseable {
         return mutateWithOutbox(id, outbox, dao -> dao.extendCooldown(id, until, reasonJson));
     }
 
+    /** {@link #extendCooldown} only while the stored token version is {@code expectedVersion}. */
+    public boolean extendCooldownAtVersion(long id, Instant until, String reasonJson, Long expectedVersion,
+            OutboxRow outbox) {
+        Objects.requireNonNull(until, "until");
+        Objects.requireNonNull(outbox, "outbox");
+        String version = expectedVersion == null ? null : expectedVersion.toString();
+        return mutateWithOutbox(id, outbox, dao -> dao.extendCooldownAtVersion(id, until, reasonJson, version));
+    }
+
     /** One transaction: the guarded mutation, then the outbox row only if the mutation changed the row. */
     private boolean mutateWithOutbox(long id, OutboxRow outbox, ToIntFunction<AccountDao> mutation) {
         return jdbi.inTransaction(handle -> {

@@ -172,6 +172,35 @@ class AccountStoreIT {
     }
 
     @Test
+    void shouldReviveAnAccountWeMarkedDeadWhenARacingWriterPersistsAGoodToken() {
+        long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":5}");
+        assertTrue(store.markDead(id, "r0", "refresh token rejected: refresh_token_reused", row("dead")));
+        assertEquals(AccountStore.WriteResult.APPLIED, store.persistRefresh(id, 5L,
+                Map.of("refresh_token", "r1", "_token_version", 6L), row("refreshed")));
+        Account a = store.find(id).orElseThrow();
+        assertEquals("active", a.status(), "sub2api #1381: a lost race must not leave a healthy account dead");
+        assertEquals(null, a.errorMessage());
+    }
+
+    @Test
+    void shouldNeverOverwriteAnAdminsDisabledStatus() {
+        long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\"}");
+        jdbi.useHandle(h -> h.execute("UPDATE accounts SET status = 'disabled' WHERE id = ?", id));
+        assertFalse(store.markDead(id, "r0", "invalid_grant", row("dead-disabled")));
+        assertEquals("disabled", store.find(id).orElseThrow().status());
+    }
+
+    @Test
+    void shouldNotSetAPendingWindowOnceTheTokenVersionMoved() {
+        long id = insert("anthropic", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":7}");
+        Instant until = Instant.now().plusSeconds(120).truncatedTo(ChronoUnit.MICROS);
+        assertFalse(store.extendCooldownAtVersion(id, until, PENDING, 6L, row("stale")));
+        assertEquals(null, store.find(id).orElseThrow().tempUnschedulableUntil());
+        assertTrue(store.extendCooldownAtVersion(id, until, PENDING, 7L, row("current")));
+        assertEquals(List.of("current"), dedupKeys(id));
+    }
+
+    @Test
     void shouldMarkDeadWhenNoRefreshTokenIsStoredAndNoneWasExpected() {
         long id = insert("anthropic", "setup-token", "{\"access_token\":\"a\"}");
         assertTrue(store.markDead(id, null, "401 without refresh token", row("dead-none")));
