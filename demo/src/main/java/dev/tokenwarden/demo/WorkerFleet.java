@@ -1,12 +1,17 @@
 package dev.tokenwarden.demo;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import dev.tokenwarden.config.ConfigSource;
 import dev.tokenwarden.config.WorkerConfig;
@@ -16,9 +21,9 @@ import dev.tokenwarden.runtime.Worker;
 /** Worker instances in one group inside this JVM, each with its own state directory, and their sums. */
 final class WorkerFleet implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
+    private final Path stateRoot = Path.of(System.getProperty("java.io.tmpdir"), "tokenwarden-demo-" + UUID.randomUUID());
 
     WorkerFleet(Map<String, String> settings, int size) throws InterruptedException {
-        Path stateRoot = Path.of(System.getProperty("java.io.tmpdir"), "tokenwarden-demo-" + UUID.randomUUID());
         for (int i = 0; i < size; i++) {
             Map<String, String> own = new HashMap<>(settings);
             own.put("kafka.state.dir", stateRoot.resolve("worker-" + i).toString());
@@ -57,8 +62,16 @@ final class WorkerFleet implements AutoCloseable {
         return workers.stream().allMatch(w -> w.workInFlight() == 0);
     }
 
+    /** Stops every worker, then deletes their state directories: a demo run leaves nothing behind. */
     @Override
     public void close() {
         workers.parallelStream().forEach(Worker::close);
+        if (Files.exists(stateRoot)) {
+            try (Stream<Path> paths = Files.walk(stateRoot)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete " + stateRoot, e);
+            }
+        }
     }
 }

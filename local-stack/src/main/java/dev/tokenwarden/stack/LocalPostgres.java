@@ -106,6 +106,8 @@ public final class LocalPostgres implements AutoCloseable {
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
+                    // We stop it ourselves (SharedStack's hook, close()); zonky's own hook would race ours.
+                    .setRegisterShutdownHook(false)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "300")

@@ -82,8 +82,9 @@ public final class LocalStack implements AutoCloseable {
         }
         try {
             c.close();
-        } catch (Exception ignored) {
-            // Best effort while unwinding a failed start; the original failure is what matters.
+        } catch (Exception e) {
+            // Keep closing the rest; say what could not be cleaned up.
+            System.err.println("local stack: closing " + c.getClass().getSimpleName() + " failed: " + e);
         }
     }
 
