@@ -97,14 +97,16 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
                 forward(RefreshTopology.SCHEDULER_OUTBOX_SINK, outbox.accountId(), outbox.eventId(),
                         EventType.SCHEDULER_OUTBOX, outbox);
             }
-            RefreshMemory after = memory.get(f.key());
-            after = (after == null ? RefreshMemory.started(null, f.job().platform(), f.job().observedVersion(), false) : after)
+            RefreshJob job = f.job();
+            RefreshMemory before = memory.get(f.key());
+            RefreshMemory after = (before != null ? before
+                    : RefreshMemory.started(null, job.platform(), job.observedVersion(), job.force()))
                     .finished(f.outcome().reachedVersion(), now());
             if (after.forceWaiting()) {
                 // A forced event arrived during a non-forced attempt: run it now, against what is stored.
                 Long observed = after.forceObservedVersion();
-                after = RefreshMemory.started(after, f.job().platform(), observed, true);
-                start(f.key(), new RefreshJob(f.job().accountId(), f.job().platform(), f.job().window(), observed, true, 0));
+                after = RefreshMemory.started(after, job.platform(), observed, true);
+                start(f.key(), RefreshJob.of(job.accountId(), job.platform(), job.window(), observed, true));
             }
             memory.put(f.key(), after);
         }
