@@ -2,8 +2,6 @@ package dev.tokenwarden.cooldown;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -27,8 +25,8 @@ import dev.tokenwarden.events.UpstreamRejected;
 /**
  * The stream side of the upstream-rejected path: collapses storms against the partition's memory, hands
  * what is left to the {@link CooldownRunner}, and emits the results from a punctuator on the stream thread.
- * The memory is stored only once an action finished, so an action lost in a crash is not remembered as done;
- * until then, in-flight asks overlay it here.
+ * The memory lists the events whose actions are running, so a worker that takes the partition over (or this
+ * one after a restart) runs them again; every action is idempotent, with deterministic event ids.
  */
 final class CooldownProcessor implements Processor<String, UpstreamRejected, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(CooldownProcessor.class);
@@ -39,16 +37,11 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
     private final CooldownRunner runner;
     private final String source;
     private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
-    private final Map<String, Pending> pending = new HashMap<>();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CooldownMemory> memory;
 
-    private record Finished(String key, CooldownAttempt.Outcome outcome) {
-    }
-
-    /** Asks still running for one account, and the memory they add up to. */
-    private record Pending(CooldownMemory memory, int running) {
+    private record Finished(String key, String eventId, CooldownAttempt.Outcome outcome) {
     }
 
     CooldownProcessor(CooldownCoalescer coalescer, CooldownRunner runner, String source) {
@@ -63,21 +56,25 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
         this.memory = context.getStateStore(CooldownTopology.COALESCE_STORE);
         context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> purgeExpired());
+        resumeInFlight();
     }
 
     @Override
     public void process(Record<String, UpstreamRejected> record) {
         String key = record.key();
-        Pending p = pending.get(key);
-        CooldownMemory current = p != null ? p.memory() : memory.get(key);
-        CooldownCoalescer.Decision decision = coalescer.decide(current, record.value(), now());
+        UpstreamRejected event = record.value();
+        CooldownCoalescer.Decision decision = coalescer.decide(memory.get(key), event, now());
         if (decision.plan() instanceof CooldownPlan.Drop drop) {
             (drop.why().startsWith("status") ? runner.counters().ignored : runner.counters().coalesced).increment();
-            log.debug("account {}: upstream {} dropped: {}", key, record.value().statusCode(), drop.why());
+            log.debug("account {}: upstream {} dropped: {}", key, event.statusCode(), drop.why());
             return;
         }
-        pending.put(key, new Pending(decision.memory(), p == null ? 1 : p.running() + 1));
-        runner.submit(decision.plan(), record.value().accountId(), outcome -> finished.add(new Finished(key, outcome)));
+        memory.put(key, decision.memory().started(event));
+        start(key, decision.plan(), event);
+    }
+
+    private void start(String key, CooldownPlan plan, UpstreamRejected event) {
+        runner.submit(plan, event.accountId(), outcome -> finished.add(new Finished(key, event.eventId(), outcome)));
     }
 
     private void drainFinished() {
@@ -91,15 +88,29 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
                 forward(CooldownTopology.REFRESH_NEEDED_SINK, refresh.accountId(), refresh.eventId(),
                         EventType.REFRESH_NEEDED, refresh);
             }
-            Pending p = pending.get(f.key());
-            if (p != null) {
-                memory.put(f.key(), p.memory());
-                if (p.running() <= 1) {
-                    pending.remove(f.key());
-                } else {
-                    pending.put(f.key(), new Pending(p.memory(), p.running() - 1));
+            CooldownMemory m = memory.get(f.key());
+            if (m != null) {
+                memory.put(f.key(), m.finished(f.eventId()));
+            }
+        }
+    }
+
+    private void resumeInFlight() {
+        int resumed = 0;
+        try (KeyValueIterator<String, CooldownMemory> all = memory.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, CooldownMemory> entry = all.next();
+                for (UpstreamRejected event : entry.value.inFlight()) {
+                    CooldownPlan plan = coalescer.decide(null, event, now()).plan();
+                    if (!(plan instanceof CooldownPlan.Drop)) {
+                        start(entry.key, plan, event);
+                        resumed++;
+                    }
                 }
             }
+        }
+        if (resumed > 0) {
+            log.info("resumed {} cooldown actions left in flight on this partition", resumed);
         }
     }
 
@@ -115,7 +126,7 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
         try (KeyValueIterator<String, CooldownMemory> all = memory.all()) {
             while (all.hasNext()) {
                 KeyValue<String, CooldownMemory> entry = all.next();
-                if (entry.value.expired(nowMs, windowMs) && !pending.containsKey(entry.key)) {
+                if (entry.value.expired(nowMs, windowMs)) {
                     memory.delete(entry.key);
                 }
             }

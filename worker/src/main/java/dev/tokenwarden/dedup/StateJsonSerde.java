@@ -9,12 +9,15 @@ import org.apache.kafka.common.serialization.Serializer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tokenwarden.events.EventJson;
+
 /**
  * JSON for state stores and their changelogs (the dedup memory, the cooldown memory). Record component names
  * are a storage format: rename them with care.
  */
 public final class StateJsonSerde<T> implements Serde<T> {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // The events' own mapper: state may hold events (Instant fields, enum JSON values).
+    private static final ObjectMapper MAPPER = EventJson.mapper();
 
     private final Class<T> type;
 

@@ -85,6 +85,16 @@ class CooldownCoalescerTest {
     }
 
     @Test
+    void shouldRoundTripMemoryWithItsInFlightEventsThroughTheChangelogSerde() {
+        CooldownMemory m = coalescer.decide(null, rejected(401, 5L, NOW), NOW).memory().started(rejected(401, 5L, NOW));
+        dev.tokenwarden.dedup.StateJsonSerde<CooldownMemory> serde =
+                new dev.tokenwarden.dedup.StateJsonSerde<>(CooldownMemory.class);
+        CooldownMemory back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", m));
+        assertEquals(m, back);
+        assertEquals(0, back.finished("e").inFlight().size());
+    }
+
+    @Test
     void shouldRejectABadPolicyNamingTheEntryAndTheRule() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> CooldownPolicy.parse("401=refresh-first,claude:529=5m"));
