@@ -1,5 +1,6 @@
 package dev.tokenwarden.cooldown;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.RefreshNeeded;
@@ -133,9 +135,8 @@ final class CooldownAttempt {
     }
 
     private Outcome markError(Account account, UpstreamRejected event, String message) {
-        long version = account.credentials().tokenVersion() == null ? 0 : account.credentials().tokenVersion();
-        SchedulerOutboxEvent outbox = outboxEvent(account.id(), OutboxChange.STATUS_ERROR, version, null, null,
-                Account.STATUS_ERROR);
+        SchedulerOutboxEvent outbox = outboxEvent(account.id(), OutboxChange.STATUS_ERROR, account.revision(), null,
+                null, Account.STATUS_ERROR);
         if (store.markDead(account.id(), account.credentials().refreshToken().orElse(null), message,
                 OutboxRows.of(outbox))) {
             counters.updates.increment();
@@ -144,8 +145,25 @@ final class CooldownAttempt {
             return new Outcome(List.of(outbox), List.of(), "marked error");
         }
         counters.unchanged.increment();
-        boolean alreadyError = store.find(account.id()).map(a -> Account.STATUS_ERROR.equals(a.status())).orElse(false);
-        return new Outcome(alreadyError ? List.of(outbox) : List.of(), List.of(), "already error");
+        // Already error (a replay after a crash, or a concurrent writer): emit what was committed, same id.
+        return new Outcome(committedStatusError(account.id()), List.of(), "already error");
+    }
+
+    private List<SchedulerOutboxEvent> committedStatusError(long accountId) {
+        boolean isError = store.find(accountId).map(a -> Account.STATUS_ERROR.equals(a.status())).orElse(false);
+        if (!isError) {
+            return List.of();
+        }
+        String prefix = SchedulerOutboxEvent.ACCOUNT_CHANGED + ":" + accountId + ":" + OutboxChange.STATUS_ERROR.json() + ":";
+        return store.latestOutboxPayload(accountId, prefix).map(CooldownAttempt::parse).stream().toList();
+    }
+
+    private static SchedulerOutboxEvent parse(String payload) {
+        try {
+            return EventJson.mapper().readValue(payload, SchedulerOutboxEvent.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable outbox payload", e);
+        }
     }
 
     private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long discriminator,

@@ -215,8 +215,8 @@ final class RefreshAttempt {
             return replay(now.get(), job, "another writer refreshed first");
         }
         String message = "refresh token rejected: " + invalid.code();
-        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.STATUS_ERROR,
-                versionOrZero(refresh.expectedVersion()), null, null, "error");
+        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.STATUS_ERROR, now.get().revision(),
+                null, null, Account.STATUS_ERROR);
         if (store.markDead(job.accountId(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
             counters.markedDead.increment();
             counters.accountWrites.increment();

@@ -25,6 +25,14 @@ public record Account(
     /** The account types that hold a refresh token; apikey and others never refresh. */
     public static final Set<String> REFRESHABLE_TYPES = Set.of("oauth", "setup-token");
 
+    /**
+     * {@code updated_at} in epoch microseconds: every write changes it, so it tells one mutation of the row
+     * from the next (e.g. a second death after an admin re-activated the account).
+     */
+    public long revision() {
+        return updatedAt == null ? 0 : updatedAt.getEpochSecond() * 1_000_000L + updatedAt.getNano() / 1_000;
+    }
+
     public boolean isActive() {
         return STATUS_ACTIVE.equals(status);
     }

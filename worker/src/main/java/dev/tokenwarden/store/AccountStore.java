@@ -111,6 +111,11 @@ public final class AccountStore implements AutoCloseable {
         return jdbi.withExtension(OutboxDao.class, dao -> dao.exists(dedupKey));
     }
 
+    /** The committed outbox payload of the account's newest mutation whose key starts with {@code keyPrefix}. */
+    public Optional<String> latestOutboxPayload(long accountId, String keyPrefix) {
+        return jdbi.withExtension(OutboxDao.class, dao -> dao.latestPayload(accountId, keyPrefix));
+    }
+
     /** The live (not deleted) account, whatever its status. */
     public Optional<Account> find(long id) {
         return jdbi.withExtension(AccountDao.class, dao -> dao.findLive(id));

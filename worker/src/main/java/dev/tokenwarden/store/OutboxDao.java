@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
 
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -33,6 +34,15 @@ public interface OutboxDao {
              WHERE account_id = :accountId
              ORDER BY id""")
     List<OutboxRecord> forAccount(@Bind("accountId") long accountId);
+
+    /** The payload of the account's newest row whose key starts with {@code keyPrefix}. */
+    @SqlQuery("""
+            SELECT payload::text
+              FROM scheduler_outbox
+             WHERE account_id = :accountId AND dedup_key LIKE :keyPrefix || '%'
+             ORDER BY id DESC
+             LIMIT 1""")
+    Optional<String> latestPayload(@Bind("accountId") long accountId, @Bind("keyPrefix") String keyPrefix);
 
     @SqlQuery("SELECT count(*) FROM scheduler_outbox")
     long count();

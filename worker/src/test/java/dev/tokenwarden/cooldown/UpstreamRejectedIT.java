@@ -111,6 +111,14 @@ class UpstreamRejectedIT {
         assertEquals(1, accounts.outboxRows(id));
         assertEquals(List.of(OutboxChange.STATUS_ERROR),
                 outboxEvents(id).stream().map(SchedulerOutboxEvent::change).distinct().collect(Collectors.toList()));
+
+        // An admin re-activates it without a new token, and it dies again: a second change, a second row.
+        accounts.execute("UPDATE accounts SET status = 'active', error_message = NULL, credentials = credentials"
+                + " || '{\"_token_version\": 6}'::jsonb WHERE id = " + id);
+        storm(1, 10, id, Platform.ANTHROPIC, 401, 6L, Instant.now());
+        Await.until("marked error again", WAIT, () -> "error".equals(accounts.get(id).status()) && group.idle());
+        assertEquals(2, accounts.outboxRows(id));
+        assertEquals(2, accounts.outboxKeys(id).stream().distinct().count(), "one key per death");
     }
 
     @Test
