@@ -25,16 +25,22 @@ public record SchedulerOutboxEvent(
 
     public static final String ACCOUNT_CHANGED = "account_changed";
 
-    /** Builds an {@code account_changed} event with its deterministic id. */
+    /**
+     * Builds an {@code account_changed} event with its deterministic id.
+     *
+     * @param mutation what tells this mutation from every other of the same kind on the account — the new
+     *     token version, the window's end in epoch ms, the row's revision — so a replay repeats the id
+     */
     public static SchedulerOutboxEvent accountChanged(
             long accountId,
             OutboxChange change,
+            long mutation,
             Instant cooldownUntil,
             String cooldownReason,
             String status,
             Instant occurredAt) {
         return new SchedulerOutboxEvent(
-                eventId(accountId, change, occurredAt),
+                eventId(accountId, change, mutation),
                 ACCOUNT_CHANGED,
                 accountId,
                 change,
@@ -44,14 +50,14 @@ public record SchedulerOutboxEvent(
                 occurredAt);
     }
 
-    /**
-     * {@code account_changed:{accountId}:{change}:{occurredAt epoch ms}}. Deterministic as long as
-     * {@code occurredAt} is the time stamped on the mutation (e.g. the row's {@code updated_at}),
-     * not the time of emission.
-     */
-    public static String eventId(long accountId, OutboxChange change, Instant occurredAt) {
+    /** {@code account_changed:{accountId}:{change}:{mutation}}; also the outbox row's {@code dedup_key}. */
+    public static String eventId(long accountId, OutboxChange change, long mutation) {
+        return eventIdPrefix(accountId, change) + mutation;
+    }
+
+    /** What every id of this account and change starts with. */
+    public static String eventIdPrefix(long accountId, OutboxChange change) {
         Objects.requireNonNull(change, "change");
-        Objects.requireNonNull(occurredAt, "occurredAt");
-        return ACCOUNT_CHANGED + ":" + accountId + ":" + change.json() + ":" + occurredAt.toEpochMilli();
+        return ACCOUNT_CHANGED + ":" + accountId + ":" + change.json() + ":";
     }
 }

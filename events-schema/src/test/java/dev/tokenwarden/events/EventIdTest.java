@@ -26,10 +26,13 @@ class EventIdTest {
     void shouldDeriveSameOutboxIdWhenMutationRepeats() {
         Instant at = Instant.parse("2025-03-01T12:00:00.5Z");
 
-        SchedulerOutboxEvent first = SchedulerOutboxEvent.accountChanged(7, OutboxChange.STATUS_ERROR, null, null, "error", at);
-        SchedulerOutboxEvent replay = SchedulerOutboxEvent.accountChanged(7, OutboxChange.STATUS_ERROR, null, null, "error", at);
+        SchedulerOutboxEvent first = SchedulerOutboxEvent.accountChanged(7, OutboxChange.STATUS_ERROR, 99, null, null,
+                "error", at);
+        SchedulerOutboxEvent replay = SchedulerOutboxEvent.accountChanged(7, OutboxChange.STATUS_ERROR, 99, null, null,
+                "error", at.plusSeconds(30));
 
-        assertEquals("account_changed:7:status_error:1740830400500", first.eventId());
-        assertEquals(first, replay);
+        assertEquals("account_changed:7:status_error:99", first.eventId());
+        assertEquals(first.eventId(), replay.eventId(), "emitted later, still the same mutation");
+        assertNotEquals(first.eventId(), SchedulerOutboxEvent.eventId(7, OutboxChange.STATUS_ERROR, 100));
     }
 }

@@ -28,8 +28,9 @@ final class Events {
     }
 
     static SchedulerOutboxEvent schedulerOutbox() {
-        return SchedulerOutboxEvent.accountChanged(42L, OutboxChange.COOLDOWN_SET,
-                Instant.parse("2025-03-01T12:10:00Z"), "upstream 529", null, OCCURRED_AT);
+        Instant until = Instant.parse("2025-03-01T12:10:00Z");
+        return SchedulerOutboxEvent.accountChanged(42L, OutboxChange.COOLDOWN_SET, until.toEpochMilli(), until,
+                "upstream 529", null, OCCURRED_AT);
     }
 
     static DeadLetter deadLetter() {

@@ -154,7 +154,7 @@ final class CooldownAttempt {
         if (!isError) {
             return List.of();
         }
-        String prefix = SchedulerOutboxEvent.ACCOUNT_CHANGED + ":" + accountId + ":" + OutboxChange.STATUS_ERROR.json() + ":";
+        String prefix = SchedulerOutboxEvent.eventIdPrefix(accountId, OutboxChange.STATUS_ERROR);
         return store.latestOutboxPayload(accountId, prefix).map(CooldownAttempt::parse).stream().toList();
     }
 
@@ -166,11 +166,10 @@ final class CooldownAttempt {
         }
     }
 
-    private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long discriminator,
+    private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long mutation,
             Instant cooldownUntil, String cooldownReason, String status) {
-        String id = SchedulerOutboxEvent.ACCOUNT_CHANGED + ":" + accountId + ":" + change.json() + ":" + discriminator;
-        return new SchedulerOutboxEvent(id, SchedulerOutboxEvent.ACCOUNT_CHANGED, accountId, change, cooldownUntil,
-                cooldownReason, status, clock.instant());
+        return SchedulerOutboxEvent.accountChanged(accountId, change, mutation, cooldownUntil, cooldownReason, status,
+                clock.instant());
     }
 
     private static String describe(UpstreamRejected event) {

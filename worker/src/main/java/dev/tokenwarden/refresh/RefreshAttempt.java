@@ -273,11 +273,10 @@ final class RefreshAttempt {
         return version == null ? 0 : version;
     }
 
-    private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long discriminator,
+    private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long mutation,
             Instant cooldownUntil, String cooldownReason, String status) {
-        String id = SchedulerOutboxEvent.ACCOUNT_CHANGED + ":" + accountId + ":" + change.json() + ":" + discriminator;
-        return new SchedulerOutboxEvent(id, SchedulerOutboxEvent.ACCOUNT_CHANGED, accountId, change, cooldownUntil,
-                cooldownReason, status, clock.instant());
+        return SchedulerOutboxEvent.accountChanged(accountId, change, mutation, cooldownUntil, cooldownReason, status,
+                clock.instant());
     }
 
     private Duration backoff(int attempt) {
