@@ -13,7 +13,11 @@ public enum DeadLetterReason {
     /** Larger than the decoder's byte limit. */
     OVERSIZED("oversized"),
     /** The ce_type header names another version of the event. */
-    UNSUPPORTED_VERSION("unsupported_version");
+    UNSUPPORTED_VERSION("unsupported_version"),
+    /** A processor threw while handling an accepted record (a defect of ours; the record is skipped, not retried). */
+    PROCESSING_FAILED("processing_failed"),
+    /** An output of the record could not be serialised or produced (e.g. too large); the output is skipped. */
+    OUTPUT_FAILED("output_failed");
 
     private final String json;
 

@@ -24,6 +24,9 @@ public record SchedulerOutboxEvent(
         Instant occurredAt) {
 
     public static final String ACCOUNT_CHANGED = "account_changed";
+    /** The schema's bounds, in code points. */
+    public static final int MAX_COOLDOWN_REASON_LENGTH = 2048;
+    public static final int MAX_STATUS_LENGTH = 64;
 
     /**
      * Builds an {@code account_changed} event with its deterministic id.
@@ -46,7 +49,8 @@ public record SchedulerOutboxEvent(
                 change,
                 cooldownUntil,
                 cooldownReason,
-                status,
+                // A foreign writer's status text is not bounded by us; the event's field is.
+                Text.truncate(status, MAX_STATUS_LENGTH),
                 occurredAt);
     }
 

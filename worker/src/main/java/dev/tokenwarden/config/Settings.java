@@ -39,6 +39,10 @@ public final class Settings {
 
     public static final Setting INTAKE_MAX_EVENT_BYTES = Setting.optional("intake.max-event-bytes", "16384",
             "larger input records are dead-lettered as oversized (256-1048576)");
+    public static final Setting DEAD_LETTER_MAX_BYTES = Setting.optional("dead-letter.max-bytes", "1000000",
+            "largest dead-letter record (65536-104857600); a bigger one leaves out the value, then the original"
+                    + " headers, then the key, and says so in its headers. Keep it under the producer's"
+                    + " max.request.size and the dead-letter topic's max.message.bytes");
 
     public static final Setting DB_URL = Setting.required("db.url",
             "PostgreSQL JDBC URL, e.g. jdbc:postgresql://127.0.0.1:5432/sub2api");
@@ -100,7 +104,7 @@ public final class Settings {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_APPLICATION_ID, KAFKA_STREAM_THREADS, KAFKA_STATE_DIR, KAFKA_COMMIT_INTERVAL,
             TOPIC_REFRESH_NEEDED, TOPIC_UPSTREAM_REJECTED, TOPIC_CREDENTIAL_UPDATED, TOPIC_SCHEDULER_OUTBOX,
             TOPIC_DEAD_LETTER,
-            INTAKE_MAX_EVENT_BYTES,
+            INTAKE_MAX_EVENT_BYTES, DEAD_LETTER_MAX_BYTES,
             DB_URL, DB_USER, DB_PASSWORD,
             REDIS_URL,
             REFRESH_DEDUP_WINDOW, REFRESH_LOCK_LEASE, REFRESH_RETRY_ATTEMPTS, REFRESH_RETRY_BACKOFF,

@@ -19,6 +19,7 @@ public record WorkerConfig(
         Kafka kafka,
         TopicNames topics,
         int maxEventBytes,
+        int deadLetterMaxBytes,
         Database database,
         URI redisUrl,
         Refresh refresh,
@@ -52,6 +53,7 @@ public record WorkerConfig(
     @Override
     public String toString() {
         return "WorkerConfig[kafka=" + kafka + ", topics=" + topics + ", maxEventBytes=" + maxEventBytes
+                + ", deadLetterMaxBytes=" + deadLetterMaxBytes
                 + ", database=" + database + ", redisUrl=" + Setting.redactCredentials(String.valueOf(redisUrl))
                 + ", refresh=" + refresh + ", sweep=" + sweep + ", cooldown=" + cooldown + ", providers=" + providers
                 + "]";
@@ -104,6 +106,7 @@ public record WorkerConfig(
                 source.streamsPassthrough());
         TopicNames topics = readTopics(r);
         int maxEventBytes = r.intBetween(Settings.INTAKE_MAX_EVENT_BYTES, 256, 1024 * 1024);
+        int deadLetterMaxBytes = r.intBetween(Settings.DEAD_LETTER_MAX_BYTES, 64 * 1024, 100 * 1024 * 1024);
         Database database = Database.read(r);
         URI redisUrl = r.uri(Settings.REDIS_URL, Set.of("redis", "rediss"));
         Refresh refresh = new Refresh(
@@ -125,7 +128,7 @@ public record WorkerConfig(
                 .ifPresent(ps -> r.problem(Settings.REFRESH_LOCK_LEASE, "must exceed provider.attempt-timeout ("
                         + ps.attemptTimeout() + ") by at least " + LEASE_MARGIN, refresh.lockLease().toString()));
         r.finish();
-        return new WorkerConfig(kafka, topics, maxEventBytes, database, redisUrl, refresh, sweep, cooldown, providers);
+        return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep, cooldown, providers);
     }
 
     private static Cooldown readCooldown(ConfigReader r) {

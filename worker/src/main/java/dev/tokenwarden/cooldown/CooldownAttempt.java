@@ -20,6 +20,7 @@ import dev.tokenwarden.events.RefreshReason;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.UpstreamRejected;
 import dev.tokenwarden.store.Account;
+import dev.tokenwarden.store.VersionGuard;
 import dev.tokenwarden.store.AccountStore;
 import dev.tokenwarden.store.OutboxRows;
 
@@ -82,6 +83,12 @@ final class CooldownAttempt {
         if (!account.isRefreshable()) {
             return markError(account, event, "upstream 401 and no refresh token to recover with");
         }
+        if (account.credentials().tokenVersionUnusable()) {
+            // No refresh could be guarded on it (issue 7); the refresh path leaves such accounts alone too.
+            counters.unusableVersion.increment();
+            log.error("account {}: 401, but the stored _token_version is not a version; left alone", account.id());
+            return Outcome.nothing("unusable _token_version");
+        }
         Long stored = account.credentials().tokenVersion();
         Long observed = event.observedTokenVersion();
         if (observed != null && stored != null && stored > observed) {
@@ -97,7 +104,7 @@ final class CooldownAttempt {
         Instant until = plan.basis().plus(settings.authPending());
         CooldownReason reason = CooldownReason.of(CooldownReason.AUTH_REFRESH_PENDING, until, plan.basis(), 401,
                 describe(event));
-        List<SchedulerOutboxEvent> outbox = extend(account.id(), until, reason, stored);
+        List<SchedulerOutboxEvent> outbox = extend(account.id(), until, reason, account.credentials().versionGuard());
         RefreshNeeded refresh = new RefreshNeeded("upstream-401:" + account.id() + ":" + (stored == null ? 0 : stored),
                 account.id(), Platform.fromJson(account.platform()).orElse(event.platform()),
                 (int) settings.refreshWindow().toSeconds(), stored,
@@ -117,7 +124,8 @@ final class CooldownAttempt {
      * The guarded extend (also guarded on {@code atVersion} when given); the outbox event also when a replay
      * finds the same window already stored.
      */
-    private List<SchedulerOutboxEvent> extend(long accountId, Instant until, CooldownReason reason, Long atVersion) {
+    private List<SchedulerOutboxEvent> extend(long accountId, Instant until, CooldownReason reason,
+            VersionGuard atVersion) {
         SchedulerOutboxEvent event = outboxEvent(accountId, OutboxChange.COOLDOWN_SET, until.toEpochMilli(), until,
                 reason.toJson(), null);
         boolean changed = atVersion == null

@@ -13,19 +13,20 @@ import dev.tokenwarden.events.UpstreamRejected;
  * for by more than the granularity.
  */
 public final class CooldownCoalescer {
-    /** A gateway clock ahead of ours must not push windows into the future, nor one far behind shorten them. */
-    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-
     private final CooldownPolicy policy;
     private final Duration window;
     private final Duration granularity;
     private final Duration max;
+    private final Duration authPending;
 
-    public CooldownCoalescer(CooldownPolicy policy, Duration window, Duration granularity, Duration max) {
+    /** @param authPending the window a 401 sets while its refresh runs ({@code cooldown.auth-pending}) */
+    public CooldownCoalescer(CooldownPolicy policy, Duration window, Duration granularity, Duration max,
+            Duration authPending) {
         this.policy = policy;
         this.window = window;
         this.granularity = granularity;
         this.max = max;
+        this.authPending = authPending;
     }
 
     /** The decision and the memory to store with it (unchanged for drops). */
@@ -42,11 +43,19 @@ public final class CooldownCoalescer {
         if (action instanceof CooldownPolicy.CoolDown coolDown) {
             Duration d = coolDown.duration().compareTo(max) > 0 ? max : coolDown.duration();
             Instant until = basis(event, now).plus(d);
+            if (!until.isAfter(now)) {
+                // Retained history read on a first start, or a lagging worker: the window is over (issue 7).
+                return new Decision(new CooldownPlan.Drop("its window ended at " + until), m);
+            }
             boolean recent = nowMs - m.untilAtMs() < window.toMillis();
             if (recent && until.toEpochMilli() <= m.untilMs() + granularity.toMillis()) {
                 return new Decision(new CooldownPlan.Drop("coalesced into the window already asked for"), m);
             }
             return new Decision(new CooldownPlan.CoolDown(until, event), m.askedUntil(until.toEpochMilli(), nowMs));
+        }
+        if (action instanceof CooldownPolicy.RefreshFirst && !basis(event, now).plus(authPending).isAfter(now)) {
+            // Hours old: later 401s on a token still dead keep arriving and act; this one's window is over.
+            return new Decision(new CooldownPlan.Drop("its pending window is over"), m);
         }
         long observed = event.observedTokenVersion() == null ? -1 : event.observedTokenVersion();
         boolean recent = m.actedVersion() != null && nowMs - m.actedAtMs() < window.toMillis();
@@ -61,15 +70,12 @@ public final class CooldownCoalescer {
 
     /**
      * When the rejection happened: the event's own time, so a replay computes the same window and the same
-     * event id, clamped to [now − 5 min, now] against skewed gateway clocks.
+     * event id. Only a gateway clock that runs ahead of ours is clamped (to now): it must not push windows into
+     * the future. An old event is not moved forward: its window may be over (issue 7).
      */
     static Instant basis(UpstreamRejected event, Instant now) {
         Instant at = event.occurredAt();
-        if (at.isAfter(now)) {
-            return now;
-        }
-        Instant earliest = now.minus(MAX_CLOCK_SKEW);
-        return at.isBefore(earliest) ? earliest : at;
+        return at.isAfter(now) ? now : at;
     }
 
     public Duration window() {

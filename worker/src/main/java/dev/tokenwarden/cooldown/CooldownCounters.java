@@ -15,6 +15,8 @@ public final class CooldownCounters {
     final LongAdder refreshRequested = new LongAdder();
     final LongAdder staleToken = new LongAdder();
     final LongAdder dbRetries = new LongAdder();
+    /** 401s on accounts whose stored {@code _token_version} is no version: left alone. */
+    final LongAdder unusableVersion = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -27,6 +29,7 @@ public final class CooldownCounters {
         m.put("refresh_requested", refreshRequested.sum());
         m.put("stale_token", staleToken.sum());
         m.put("db_retries", dbRetries.sum());
+        m.put("unusable_version", unusableVersion.sum());
         return m;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.UpstreamRejected;
 
 /**
@@ -35,11 +36,29 @@ public record CooldownReason(
                 UpstreamRejected.truncate(message, MAX_MESSAGE));
     }
 
+    /**
+     * At most {@link SchedulerOutboxEvent#MAX_COOLDOWN_REASON_LENGTH} code points, the bound of the outbox event
+     * that carries it: the message is cut until the whole document fits (JSON escaping can lengthen it), so a
+     * 2 KiB upstream message never makes our own event break its schema (issue 7).
+     */
     public String toJson() {
+        String json = write(this);
+        String message = errorMessage;
+        int excess = json.codePointCount(0, json.length()) - SchedulerOutboxEvent.MAX_COOLDOWN_REASON_LENGTH;
+        while (excess > 0 && message != null && !message.isEmpty()) {
+            int keep = Math.max(0, message.codePointCount(0, message.length()) - excess);
+            message = UpstreamRejected.truncate(message, keep);
+            json = write(new CooldownReason(kind, untilUnix, triggeredAtUnix, statusCode, message));
+            excess = json.codePointCount(0, json.length()) - SchedulerOutboxEvent.MAX_COOLDOWN_REASON_LENGTH;
+        }
+        return json;
+    }
+
+    private static String write(CooldownReason reason) {
         try {
-            return MAPPER.writeValueAsString(this);
+            return MAPPER.writeValueAsString(reason);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("cooldown reason not serialisable: " + e.getClass().getSimpleName());
         }
     }
 }

@@ -23,9 +23,9 @@ public final class CooldownTopology {
     private CooldownTopology() {
     }
 
-    public static void addTo(Topology topology, String parent, TopicNames topics, String source,
+    public static void addTo(Topology topology, String[] parents, TopicNames topics, String source,
             CooldownCoalescer coalescer, CooldownRunner runner) {
-        topology.addProcessor(ENTRY, () -> new CooldownProcessor(coalescer, runner, source), parent);
+        topology.addProcessor(ENTRY, () -> new CooldownProcessor(coalescer, runner, source), parents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COALESCE_STORE),
                 Serdes.String(), new StateJsonSerde<>(CooldownMemory.class)), ENTRY);
         topology.addSink(SCHEDULER_OUTBOX_SINK, topics.schedulerOutbox(), new StringSerializer(),

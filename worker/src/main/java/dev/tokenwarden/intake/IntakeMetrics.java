@@ -14,12 +14,18 @@ public final class IntakeMetrics {
     public static final String SCOPE = "tokenwarden-intake";
     public static final String ACCEPTED = "accepted";
     public static final String DEAD_LETTERED_PREFIX = "dead-lettered-";
+    /** Accepted records that were not on the partition Java's partitioner gives their key. */
+    public static final String REPARTITIONED = "repartitioned";
 
     private IntakeMetrics() {
     }
 
     static Sensor accepted(ProcessorContext<?, ?> context, EventType<?> type) {
         return context.metrics().addRateTotalSensor(SCOPE, type.name(), ACCEPTED, Sensor.RecordingLevel.INFO);
+    }
+
+    static Sensor repartitioned(ProcessorContext<?, ?> context, EventType<?> type) {
+        return context.metrics().addRateTotalSensor(SCOPE, type.name(), REPARTITIONED, Sensor.RecordingLevel.INFO);
     }
 
     static Sensor deadLettered(ProcessorContext<?, ?> context, EventType<?> type, DeadLetterReason reason) {

@@ -117,6 +117,13 @@ final class RefreshAttempt {
             counters.skipped.increment();
             return done(AttemptOutcome.Done.quietly(skip.storedVersion(), skip.why()));
         }
+        if (verdict instanceof RefreshDecision.Unusable) {
+            // Calling the provider would rotate a token whose write no guard could protect (issue 7).
+            counters.unusableVersion.increment();
+            log.error("account {}: stored _token_version is not a version (not an integer); not refreshed, left"
+                    + " alone", job.accountId());
+            return done(AttemptOutcome.Done.quietly(null, "unusable _token_version"));
+        }
         if (verdict instanceof RefreshDecision.NotNeeded notNeeded) {
             counters.notNeeded.increment();
             return done(replay(account.get(), job, "not needed"));
@@ -179,7 +186,7 @@ final class RefreshAttempt {
         SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED, newVersion,
                 null, null, "active");
         return writes.untilDone(() -> {
-            AccountStore.WriteResult result = store.persistRefresh(job.accountId(), refresh.expectedVersion(), updates,
+            AccountStore.WriteResult result = store.persistRefresh(job.accountId(), refresh.guard(), updates,
                     OutboxRows.of(outbox));
             if (result == AccountStore.WriteResult.APPLIED) {
                 counters.refreshed.increment();

@@ -23,6 +23,8 @@ public final class RefreshCounters {
     final LongAdder dbRetries = new LongAdder();
     final LongAdder casConflicts = new LongAdder();
     final LongAdder accountWrites = new LongAdder();
+    /** Accounts left alone because the stored {@code _token_version} is no version. */
+    final LongAdder unusableVersion = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -43,6 +45,7 @@ public final class RefreshCounters {
         m.put("db_retries", dbRetries.sum());
         m.put("cas_conflicts", casConflicts.sum());
         m.put("account_writes", accountWrites.sum());
+        m.put("unusable_version", unusableVersion.sum());
         return m;
     }
 

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.tokenwarden.store.Account;
+import dev.tokenwarden.store.VersionGuard;
 
 /**
  * Steps 3 and 4 of the brief as a pure function of (stored account, job, now): whether to call the provider.
@@ -25,8 +26,15 @@ final class RefreshDecision {
     record NotNeeded(Long storedVersion) implements Verdict {
     }
 
-    /** Call the provider with this refresh token, then compare-and-set on this version. */
-    record Refresh(String refreshToken, Long expectedVersion) implements Verdict {
+    /** The stored {@code _token_version} is there but is no version: nobody can guard a write on it. */
+    record Unusable(Long storedVersion) implements Verdict {
+    }
+
+    /**
+     * Call the provider with this refresh token, then compare-and-set on {@code guard}; {@code expectedVersion}
+     * is the same version as a number (null when absent), from which the next is counted.
+     */
+    record Refresh(String refreshToken, Long expectedVersion, VersionGuard guard) implements Verdict {
     }
 
     static Verdict decide(Optional<Account> found, RefreshJob job, Instant now) {
@@ -46,10 +54,14 @@ final class RefreshDecision {
         if (!account.isRefreshable()) {
             return new Skip("account type " + account.type() + " without a refresh token is not refreshable", stored);
         }
+        if (account.credentials().tokenVersionUnusable()) {
+            return new Unusable(null);
+        }
         // A forced event refreshes only the token the sender saw rejected; a newer one is presumed good.
         boolean forced = job.force() && Objects.equals(job.observedVersion(), stored);
         if (forced || needsRefresh(account, job.window(), now)) {
-            return new Refresh(account.credentials().refreshToken().orElseThrow(), stored);
+            return new Refresh(account.credentials().refreshToken().orElseThrow(), stored,
+                    account.credentials().versionGuard());
         }
         return new NotNeeded(stored);
     }

@@ -24,10 +24,10 @@ public final class RefreshTopology {
     private RefreshTopology() {
     }
 
-    /** Adds the refresh nodes under {@code parent}; the outbox sink may have further parents (cooldown). */
-    public static void addTo(Topology topology, String parent, TopicNames topics, String source,
+    /** Adds the refresh nodes under {@code parents}; the outbox sink may have further parents (cooldown). */
+    public static void addTo(Topology topology, String[] parents, TopicNames topics, String source,
             RefreshDeduplicator deduplicator, RefreshCoordinator coordinator) {
-        topology.addProcessor(ENTRY, () -> new RefreshProcessor(deduplicator, coordinator, source), parent);
+        topology.addProcessor(ENTRY, () -> new RefreshProcessor(deduplicator, coordinator, source), parents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
                 Serdes.String(), new StateJsonSerde<>(RefreshMemory.class)), ENTRY);
         topology.addSink(CREDENTIAL_UPDATED_SINK, topics.credentialUpdated(), new StringSerializer(),

@@ -14,6 +14,11 @@ final class StreamsSettings {
     }
 
     static Properties of(WorkerConfig config) {
+        return of(config, new StreamFailures());
+    }
+
+    /** @param failures where the exception handlers count; handed to them through the configuration */
+    static Properties of(WorkerConfig config, StreamFailures failures) {
         WorkerConfig.Kafka kafka = config.kafka();
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());
@@ -30,6 +35,16 @@ final class StreamsSettings {
         // are rejected (OutOfOrderSequence) and retried after retry.backoff.ms, which stalls every commit.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
+        // No failure may stop a partition: each handler dead-letters the source record and goes on (issue 7).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class.getName());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, InputFailureHandler.class.getName());
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topics().deadLetter());
+        p.put(FailureDeadLetters.MAX_BYTES_KEY, Integer.toString(config.deadLetterMaxBytes()));
+        p.put(StreamFailures.CONFIG_KEY, failures);
+        // Headroom over dead-letter.max-bytes, so a dead letter at the bound is never refused by the producer.
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Math.max(1024 * 1024, config.deadLetterMaxBytes() + 64 * 1024));
         p.putAll(kafka.streamsOverrides());
         return p;
     }

@@ -3,6 +3,7 @@ package dev.tokenwarden.runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -40,12 +41,14 @@ public final class Worker implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final Dependencies dependencies;
+    private final StreamFailures failures;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
-    private Worker(KafkaStreams streams, Dependencies dependencies) {
+    private Worker(KafkaStreams streams, Dependencies dependencies, StreamFailures failures) {
         this.streams = streams;
         this.dependencies = dependencies;
+        this.failures = failures;
     }
 
     /** What the topology's processors call out to; closed after the streams, in reverse order of creation. */
@@ -68,6 +71,10 @@ public final class Worker implements AutoCloseable {
     }
 
     public static Worker start(WorkerConfig config) {
+        StreamFailures failures = new StreamFailures();
+        Properties streamsSettings = StreamsSettings.of(config, failures);
+        // Before anything is started: a missing input topic is a clear error, not a half-started worker.
+        WorkerTopology.InputPartitions partitions = InputTopics.partitions(streamsSettings, config.topics());
         Clock clock = Clock.systemUTC();
         AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE);
         Providers providers = Providers.create(config.providers(), clock);
@@ -81,11 +88,13 @@ public final class Worker implements AutoCloseable {
                 "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
         CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS);
         Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);
-        KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, refresh, cooldown),
-                StreamsSettings.of(config));
-        Worker worker = new Worker(streams, dependencies);
+        KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, partitions, refresh, cooldown),
+                streamsSettings);
+        Worker worker = new Worker(streams, dependencies, failures);
         streams.setUncaughtExceptionHandler(e -> {
-            log.error("stream thread failed; replacing it", e);
+            failures.threadDeaths.increment();
+            // Not the exception's text: it may quote what a record or a driver held.
+            log.error("stream thread failed; replacing it: {}", FailureDeadLetters.describe(e));
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -138,6 +147,11 @@ public final class Worker implements AutoCloseable {
                 .filter(e -> e.getKey().name().startsWith(operationPrefix) && e.getKey().name().endsWith("-total"))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
                 .sum();
+    }
+
+    /** Failures inside the stream threads: skipped records and outputs, dropped dead letters, thread deaths. */
+    public StreamFailures streamFailures() {
+        return failures;
     }
 
     public RefreshCounters refreshCounters() {

@@ -1,5 +1,6 @@
 package dev.tokenwarden.runtime;
 
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
 import dev.tokenwarden.config.WorkerConfig;
@@ -16,16 +17,24 @@ public final class WorkerTopology {
     private WorkerTopology() {
     }
 
-    public static Topology build(WorkerConfig config, RefreshCoordinator refresh, CooldownRunner cooldown) {
-        Topology topology = new Topology();
+    /** The partition counts of the two input topics, as the broker reports them at start. */
+    public record InputPartitions(int refreshNeeded, int upstreamRejected) {
+    }
+
+    public static Topology build(WorkerConfig config, InputPartitions partitions, RefreshCoordinator refresh,
+            CooldownRunner cooldown) {
         String source = "tokenwarden/" + config.kafka().applicationId();
-        IntakeTopology.addTo(topology, config.topics(), config.maxEventBytes(), source,
+        StreamsBuilder builder = new StreamsBuilder();
+        IntakeTopology.addTo(builder, new IntakeTopology.Settings(config.topics(), config.maxEventBytes(),
+                config.deadLetterMaxBytes(), partitions.refreshNeeded(), partitions.upstreamRejected()),
                 RefreshTopology.ENTRY, CooldownTopology.ENTRY);
-        RefreshTopology.addTo(topology, IntakeTopology.REFRESH_NEEDED_INTAKE, config.topics(), source,
+        Topology topology = builder.build();
+        IntakeTopology.addSinks(topology, config.topics());
+        RefreshTopology.addTo(topology, IntakeTopology.refreshNeededParents(), config.topics(), source,
                 new RefreshDeduplicator(config.refresh().dedupWindow()), refresh);
         WorkerConfig.Cooldown c = config.cooldown();
-        CooldownTopology.addTo(topology, IntakeTopology.UPSTREAM_REJECTED_INTAKE, config.topics(), source,
-                new CooldownCoalescer(c.policy(), c.dedupWindow(), c.granularity(), c.max()), cooldown);
+        CooldownTopology.addTo(topology, IntakeTopology.upstreamRejectedParents(), config.topics(), source,
+                new CooldownCoalescer(c.policy(), c.dedupWindow(), c.granularity(), c.max(), c.authPending()), cooldown);
         return topology;
     }
 }

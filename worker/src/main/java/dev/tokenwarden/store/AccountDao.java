@@ -49,7 +49,8 @@ public interface AccountDao {
 
     /**
      * Merges {@code updatesJson} (a JSON object) into the stored credentials when the stored
-     * {@code _token_version} text still equals {@code expectedVersion} (null: the row had none). Keys not in
+     * {@code _token_version} is still the JSON value {@code expectedVersionJson} (null: the row had none), compared
+     * as jsonb, never as re-formatted text (issue 7). Keys not in
      * the update survive (sub2api #1218/#2860). Also lifts an {@code auth_refresh_pending} cooldown, which only
      * waited for this refresh; any other cooldown stays. An account this worker marked dead for a rejected
      * refresh token comes back to life: a successful write proves a writer that raced us held a good token
@@ -69,9 +70,9 @@ public interface AccountDao {
                    updated_at = now()
              WHERE id = :id
                AND deleted_at IS NULL
-               AND (credentials->>'_token_version') IS NOT DISTINCT FROM :expectedVersion""")
+               AND (credentials->'_token_version') IS NOT DISTINCT FROM CAST(:expectedVersion AS jsonb)""")
     int mergeCredentials(@Bind("id") long id, @Bind("updates") String updatesJson,
-            @Bind("expectedVersion") String expectedVersion);
+            @Bind("expectedVersion") String expectedVersionJson);
 
     /**
      * Marks the account dead only while it still holds the refresh token the caller saw rejected: a token
@@ -102,8 +103,8 @@ public interface AccountDao {
     int extendCooldown(@Bind("id") long id, @Bind("until") Instant until, @Bind("reason") String reasonJson);
 
     /**
-     * {@link #extendCooldown} that also requires the stored {@code _token_version} to still be
-     * {@code expectedVersion}: the window a 401 sets while its refresh runs must not outlive a token that was
+     * {@link #extendCooldown} that also requires the stored {@code _token_version} to still be the JSON value
+     * {@code expectedVersionJson}: the window a 401 sets while its refresh runs must not outlive a token that was
      * already replaced (nothing would clear it).
      */
     @SqlUpdate("""
@@ -112,9 +113,9 @@ public interface AccountDao {
              WHERE id = :id
                AND deleted_at IS NULL
                AND (temp_unschedulable_until IS NULL OR temp_unschedulable_until < :until)
-               AND (credentials->>'_token_version') IS NOT DISTINCT FROM :expectedVersion""")
+               AND (credentials->'_token_version') IS NOT DISTINCT FROM CAST(:expectedVersion AS jsonb)""")
     int extendCooldownAtVersion(@Bind("id") long id, @Bind("until") Instant until, @Bind("reason") String reasonJson,
-            @Bind("expectedVersion") String expectedVersion);
+            @Bind("expectedVersion") String expectedVersionJson);
 
     /**
      * One keyset page ({@code id > afterId}) of accounts the sweep should consider. Paused accounts are

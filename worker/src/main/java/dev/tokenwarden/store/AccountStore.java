@@ -147,21 +147,22 @@ public final class AccountStore implements AutoCloseable {
     }
 
     /**
-     * Merges {@code credentialUpdates} into the stored credentials if {@code _token_version} still equals
-     * {@code expectedVersion} (the version read before calling the provider; null when the row had none), and
+     * Merges {@code credentialUpdates} into the stored credentials if {@code _token_version} is still what
+     * {@code expected} read before calling the provider, and
      * writes the outbox row in the same transaction. The updates must carry the new {@code _token_version}, or
      * the next writer's guard would not see this write. Null values and a blank {@code refresh_token} are
      * dropped, so a provider that omits the refresh token never erases the stored one (Nango #298).
      */
-    public WriteResult persistRefresh(long id, Long expectedVersion, Map<String, Object> credentialUpdates,
+    public WriteResult persistRefresh(long id, VersionGuard expected, Map<String, Object> credentialUpdates,
             OutboxRow outbox) {
+        Objects.requireNonNull(expected, "expected");
         Objects.requireNonNull(outbox, "outbox");
         if (credentialUpdates.get(Credentials.TOKEN_VERSION) == null) {
             throw new IllegalArgumentException("credential updates must include " + Credentials.TOKEN_VERSION);
         }
         String updates = json(withoutEmptyValues(credentialUpdates));
-        String expected = expectedVersion == null ? null : expectedVersion.toString();
-        boolean applied = mutateWithOutbox(id, outbox, dao -> dao.mergeCredentials(id, updates, expected));
+        boolean applied = mutateWithOutbox(id, outbox,
+                dao -> dao.mergeCredentials(id, updates, expected.storedJson()));
         return applied ? WriteResult.APPLIED : WriteResult.CONFLICT;
     }
 
@@ -181,13 +182,14 @@ public final class AccountStore implements AutoCloseable {
         return mutateWithOutbox(id, outbox, dao -> dao.extendCooldown(id, until, reasonJson));
     }
 
-    /** {@link #extendCooldown} only while the stored token version is {@code expectedVersion}. */
-    public boolean extendCooldownAtVersion(long id, Instant until, String reasonJson, Long expectedVersion,
+    /** {@link #extendCooldown} only while the stored token version is still what {@code expected} read. */
+    public boolean extendCooldownAtVersion(long id, Instant until, String reasonJson, VersionGuard expected,
             OutboxRow outbox) {
         Objects.requireNonNull(until, "until");
         Objects.requireNonNull(outbox, "outbox");
-        String version = expectedVersion == null ? null : expectedVersion.toString();
-        return mutateWithOutbox(id, outbox, dao -> dao.extendCooldownAtVersion(id, until, reasonJson, version));
+        Objects.requireNonNull(expected, "expected");
+        return mutateWithOutbox(id, outbox,
+                dao -> dao.extendCooldownAtVersion(id, until, reasonJson, expected.storedJson()));
     }
 
     /** One transaction: the guarded mutation, then the outbox row only if the mutation changed the row. */

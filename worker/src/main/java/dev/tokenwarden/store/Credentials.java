@@ -15,6 +15,8 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.tokenwarden.events.EventJson;
 
@@ -30,6 +32,9 @@ public final class Credentials {
     public static final String TOKEN_VERSION = "_token_version";
 
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+    /** Decimals as BigDecimal: {@code 1714000000000.0} must survive as written for the version guard. */
+    private static final ObjectReader READER = EventJson.mapper().readerFor(MAP)
+            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private static final Credentials EMPTY = new Credentials(Map.of());
 
     private final Map<String, Object> values;
@@ -44,7 +49,7 @@ public final class Credentials {
             return EMPTY;
         }
         try {
-            LinkedHashMap<String, Object> map = EventJson.mapper().readValue(json, MAP);
+            LinkedHashMap<String, Object> map = READER.readValue(json);
             return map == null ? EMPTY : new Credentials(Collections.unmodifiableMap(map));
         } catch (JsonProcessingException e) {
             // Never echo the input: it is a token store. Jackson's message may quote it, so drop the cause.
@@ -57,9 +62,30 @@ public final class Credentials {
         return values.get(REFRESH_TOKEN) instanceof String s ? Optional.of(s) : Optional.empty();
     }
 
-    /** Epoch ms, from a JSON integer or a decimal string; {@code null} when absent or not an integer. */
+    /**
+     * Epoch ms, from a JSON integer, an integral decimal ({@code 1714000000000.0}) or a string of digits (spaces
+     * and leading zeros allowed); {@code null} when absent, JSON null or unusable.
+     */
     public Long tokenVersion() {
         return version(values.get(TOKEN_VERSION));
+    }
+
+    /** The key holds something that is not a version (text, a fraction, an object …): refresh nothing. */
+    public boolean tokenVersionUnusable() {
+        Object raw = values.get(TOKEN_VERSION);
+        return raw != null && version(raw) == null;
+    }
+
+    /** The stored version exactly as read, for the compare-and-set. */
+    public VersionGuard versionGuard() {
+        if (!values.containsKey(TOKEN_VERSION)) {
+            return VersionGuard.ABSENT;
+        }
+        try {
+            return new VersionGuard(EventJson.mapper().writeValueAsString(values.get(TOKEN_VERSION)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON value is not writable: " + e.getClass().getSimpleName());
+        }
     }
 
     /** Empty when absent or unparseable. */
@@ -80,6 +106,9 @@ public final class Credentials {
             }
             if (raw instanceof BigInteger b) {
                 return b.longValueExact();
+            }
+            if (raw instanceof BigDecimal d) {
+                return d.longValueExact(); // throws for a fraction: 1714000000000.5 is no version
             }
             if (raw instanceof String s && s.strip().matches("-?\\d+")) {
                 return Long.parseLong(s.strip());

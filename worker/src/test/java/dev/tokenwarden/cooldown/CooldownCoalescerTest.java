@@ -17,7 +17,7 @@ class CooldownCoalescerTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
     private final CooldownCoalescer coalescer = new CooldownCoalescer(
             CooldownPolicy.parse("401=refresh-first,403=10m,529=10m,grok:529=2m,418=error"),
-            Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30));
+            Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
 
     private static UpstreamRejected rejected(int status, Long observed, Instant at) {
         return new UpstreamRejected("e", 7, Platform.ANTHROPIC, status, null, null, observed, at, "gw");
@@ -63,7 +63,7 @@ class CooldownCoalescerTest {
         CooldownPlan.CoolDown plan = assertInstanceOf(CooldownPlan.CoolDown.class, coalescer.decide(null, grok529, NOW).plan());
         assertEquals(NOW.plus(Duration.ofMinutes(2)), plan.until());
         CooldownCoalescer capped = new CooldownCoalescer(CooldownPolicy.parse("403=2h"), Duration.ofMinutes(5),
-                Duration.ofSeconds(5), Duration.ofMinutes(30));
+                Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
         CooldownPlan.CoolDown cappedPlan = assertInstanceOf(CooldownPlan.CoolDown.class,
                 capped.decide(null, rejected(403, null, NOW), NOW).plan());
         assertEquals(NOW.plus(Duration.ofMinutes(30)), cappedPlan.until());
@@ -76,12 +76,30 @@ class CooldownCoalescerTest {
     }
 
     @Test
-    void shouldBaseWindowsOnTheEventTimeClampedAgainstSkewedClocks() {
+    void shouldBaseWindowsOnTheEventTimeClampingOnlyClocksThatRunAhead() {
         assertEquals(NOW, CooldownCoalescer.basis(rejected(403, null, NOW.plusSeconds(60)), NOW), "future: now");
         assertEquals(NOW.minusSeconds(10), CooldownCoalescer.basis(rejected(403, null, NOW.minusSeconds(10)), NOW),
                 "recent past: the event's own time, so a replay computes the same window");
-        assertEquals(NOW.minus(Duration.ofMinutes(5)),
-                CooldownCoalescer.basis(rejected(403, null, NOW.minus(Duration.ofHours(1))), NOW));
+        assertEquals(NOW.minus(Duration.ofHours(1)),
+                CooldownCoalescer.basis(rejected(403, null, NOW.minus(Duration.ofHours(1))), NOW),
+                "an old event is not moved forward");
+    }
+
+    @Test
+    void shouldDoNothingWhenTheRejectionsWindowHasAlreadyEnded() {
+        // Given rejections read from retained history, hours after they happened
+        Instant hoursAgo = NOW.minus(Duration.ofHours(3));
+
+        // When
+        CooldownPlan old403 = coalescer.decide(null, rejected(403, null, hoursAgo), NOW).plan();
+        CooldownPlan old401 = coalescer.decide(null, rejected(401, 5L, hoursAgo), NOW).plan();
+        CooldownPlan recent403 = coalescer.decide(null, rejected(403, null, NOW.minus(Duration.ofMinutes(9))), NOW).plan();
+
+        // Then
+        assertInstanceOf(CooldownPlan.Drop.class, old403, "a 10-minute window that ended hours ago");
+        assertInstanceOf(CooldownPlan.Drop.class, old401, "a 2-minute pending window that ended hours ago");
+        assertEquals(NOW.plus(Duration.ofMinutes(1)),
+                assertInstanceOf(CooldownPlan.CoolDown.class, recent403).until(), "the rest of a window still open");
     }
 
     @Test

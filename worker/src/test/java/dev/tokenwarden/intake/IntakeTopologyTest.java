@@ -1,5 +1,6 @@
 package dev.tokenwarden.intake;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -27,6 +29,7 @@ import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.CloudEventHeaders;
 import dev.tokenwarden.events.DeadLetter;
 import dev.tokenwarden.events.DeadLetterReason;
+import dev.tokenwarden.events.DeadLetterRecord;
 import dev.tokenwarden.events.EventSerdes;
 import dev.tokenwarden.events.EventType;
 import dev.tokenwarden.events.RefreshNeeded;
@@ -42,30 +45,42 @@ class IntakeTopologyTest {
     private TestOutputTopic<String, RefreshNeeded> accepted;
     private TestInputTopic<byte[], byte[]> refreshNeeded;
     private TestInputTopic<byte[], byte[]> upstreamRejected;
-    private TestOutputTopic<byte[], DeadLetter> deadLetters;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
     private WorkerConfig config;
 
     @BeforeEach
     void buildTopology() {
+        driver = driver(1);
+    }
+
+    /** The test driver reads every input record from partition 0 of a topic of {@code partitions}. */
+    private TopologyTestDriver driver(int partitions) {
+        if (driver != null) {
+            driver.close();
+        }
         config = WorkerConfig.from(ConfigSource.of(Map.of(
                 "kafka.bootstrap.servers", "unused:9092",
                 "db.url", "jdbc:postgresql://unused/db",
                 "intake.max-event-bytes", "1024",
+                "dead-letter.max-bytes", "65536",
                 "provider.enabled", "anthropic")));
-        Topology topology = new Topology();
-        IntakeTopology.addTo(topology, config.topics(), config.maxEventBytes(), "test", "accepted-refresh-sink",
-                "accepted-rejected-sink");
+        StreamsBuilder builder = new StreamsBuilder();
+        IntakeTopology.addTo(builder, new IntakeTopology.Settings(config.topics(), config.maxEventBytes(),
+                config.deadLetterMaxBytes(), partitions, partitions), "accepted-refresh-sink", "accepted-rejected-sink");
+        Topology topology = builder.build();
+        IntakeTopology.addSinks(topology, config.topics());
         topology.addSink("accepted-refresh-sink", ACCEPTED_REFRESH, new StringSerializer(),
-                EventSerdes.refreshNeeded().serializer(), IntakeTopology.REFRESH_NEEDED_INTAKE);
+                EventSerdes.refreshNeeded().serializer(), IntakeTopology.refreshNeededParents());
         topology.addSink("accepted-rejected-sink", ACCEPTED_REJECTED, new StringSerializer(),
-                EventSerdes.upstreamRejected().serializer(), IntakeTopology.UPSTREAM_REJECTED_INTAKE);
+                EventSerdes.upstreamRejected().serializer(), IntakeTopology.upstreamRejectedParents());
         driver = new TopologyTestDriver(topology);
         accepted = driver.createOutputTopic(ACCEPTED_REFRESH, new StringDeserializer(),
                 EventSerdes.refreshNeeded().deserializer());
         refreshNeeded = driver.createInputTopic(config.topics().refreshNeeded(), new ByteArraySerializer(), new ByteArraySerializer());
         upstreamRejected = driver.createInputTopic(config.topics().upstreamRejected(), new ByteArraySerializer(), new ByteArraySerializer());
         deadLetters = driver.createOutputTopic(config.topics().deadLetter(), new ByteArrayDeserializer(),
-                EventSerdes.deadLetter().deserializer());
+                new ByteArrayDeserializer());
+        return driver;
     }
 
     @AfterEach
@@ -78,9 +93,28 @@ class IntakeTopologyTest {
     }
 
     private DeadLetter onlyDeadLetter() {
-        List<DeadLetter> letters = deadLetters.readValuesToList();
+        List<DeadLetter> letters = deadLetterViews();
         assertEquals(1, letters.size(), letters.toString());
         return letters.get(0);
+    }
+
+    private List<DeadLetter> deadLetterViews() {
+        return deadLetters.readRecordsToList().stream()
+                .map(r -> DeadLetterRecord.read(r.key(), r.value(), r.headers())).toList();
+    }
+
+    /** An account id that Java's default partitioner puts on {@code partition} of {@code partitions}. */
+    private static String keyOnPartition(int partition, int partitions) {
+        return java.util.stream.IntStream.range(1, 1000).mapToObj(Integer::toString)
+                .filter(k -> org.apache.kafka.common.utils.Utils.toPositive(
+                        org.apache.kafka.common.utils.Utils.murmur2(utf8(k))) % partitions == partition)
+                .findFirst().orElseThrow();
+    }
+
+    private double metric(String name) {
+        return driver.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals(name) && e.getKey().group().contains(IntakeMetrics.SCOPE))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
     }
 
     @Test
@@ -120,7 +154,7 @@ class IntakeTopologyTest {
         upstreamRejected.pipeInput(utf8("7"), utf8(base.replace("401", "200")));
         upstreamRejected.pipeInput(utf8("-3"), utf8(base.replace("\"account_id\":7", "\"account_id\":-3")));
         upstreamRejected.pipeInput(utf8("7"), utf8(base.replace("\"platform\":\"openai\",", "")));
-        List<DeadLetter> letters = deadLetters.readValuesToList();
+        List<DeadLetter> letters = deadLetterViews();
         assertEquals(3, letters.size());
         assertTrue(letters.stream().allMatch(d -> d.errorClass() == DeadLetterReason.SCHEMA_VIOLATION));
         assertTrue(letters.get(0).errorMessage().contains("$.status_code"), letters.get(0).errorMessage());
@@ -132,7 +166,7 @@ class IntakeTopologyTest {
     void shouldDeadLetterWhenTheKeyIsNotThePayloadsAccountId() {
         refreshNeeded.pipeInput(utf8("8"), utf8(VALID));
         refreshNeeded.pipeInput(new TestRecord<>(null, utf8(VALID)));
-        List<DeadLetter> letters = deadLetters.readValuesToList();
+        List<DeadLetter> letters = deadLetterViews();
         assertEquals(2, letters.size());
         assertTrue(letters.stream().allMatch(d -> d.errorClass() == DeadLetterReason.KEY_MISMATCH));
         assertNull(letters.get(1).originalKey(), "a null key stays null");
@@ -155,12 +189,59 @@ class IntakeTopologyTest {
     }
 
     @Test
-    void shouldStampDeadLettersWithTheirOwnCloudEventsHeaders() {
-        refreshNeeded.pipeInput(utf8("7"), utf8("[]"));
-        TestRecord<byte[], DeadLetter> out = deadLetters.readRecord();
-        assertEquals(EventType.DEAD_LETTER.cloudEventType(), CloudEventHeaders.read(out.headers()).orElseThrow().type());
-        assertEquals("dead-letter:" + config.topics().refreshNeeded() + ":0:0",
-                CloudEventHeaders.read(out.headers()).orElseThrow().id(), "deterministic: a replay repeats the id");
+    void shouldDeadLetterTheOriginalBytesAndHeadersUntouchedWithTheReasonInStreamsErrorHeaders() {
+        // Given a record with a producer's own header
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace-id", utf8("t-1"));
+
+        // When it is rejected
+        refreshNeeded.pipeInput(new TestRecord<>(utf8("7"), utf8("[]"), headers));
+
+        // Then the dead letter is that record, replayable as is, with the reason beside it (KIP-1034)
+        TestRecord<byte[], byte[]> out = deadLetters.readRecord();
+        assertArrayEquals(utf8("7"), out.key());
+        assertArrayEquals(utf8("[]"), out.value());
+        assertEquals("t-1", DeadLetterRecord.text(out.headers(), "trace-id"));
+        assertEquals(config.topics().refreshNeeded(), DeadLetterRecord.text(out.headers(), DeadLetterRecord.TOPIC));
+        assertEquals("0", DeadLetterRecord.text(out.headers(), DeadLetterRecord.PARTITION));
+        assertEquals("0", DeadLetterRecord.text(out.headers(), DeadLetterRecord.OFFSET));
+        assertEquals("malformed_json", DeadLetterRecord.text(out.headers(), DeadLetterRecord.ERROR_CLASS));
+        assertEquals(DeadLetterRecord.REJECTED, DeadLetterRecord.text(out.headers(), DeadLetterRecord.EXCEPTION));
+        assertNull(out.headers().lastHeader(DeadLetterRecord.STACKTRACE), "a stack trace carries foreign text");
+    }
+
+    @Test
+    void shouldLeaveOutTheValueOfADeadLetterThatWouldOutgrowItsBound() {
+        // Given a legal record far above the intake limit and above dead-letter.max-bytes (64 KiB here)
+        byte[] big = new byte[200_000];
+        java.util.Arrays.fill(big, (byte) 'x');
+
+        // When
+        refreshNeeded.pipeInput(utf8("7"), big);
+
+        // Then the dead letter fits, keeps the key and says what it left out
+        TestRecord<byte[], byte[]> out = deadLetters.readRecord();
+        assertNull(out.value());
+        assertArrayEquals(utf8("7"), out.key());
+        assertEquals("200000", DeadLetterRecord.text(out.headers(), DeadLetterRecord.VALUE_OMITTED));
+        assertEquals("oversized", DeadLetterRecord.text(out.headers(), DeadLetterRecord.ERROR_CLASS));
+    }
+
+    @Test
+    void shouldSendEventsOffJavasPartitionThroughTheRepartitionTopicAndStillDeliverThem() {
+        // Given two partitions: the driver reads from partition 0, so a key Java puts on 1 arrived "misplaced"
+        driver(2);
+        String misplaced = keyOnPartition(1, 2);
+        String inPlace = keyOnPartition(0, 2);
+
+        // When
+        refreshNeeded.pipeInput(utf8(misplaced), utf8(VALID.replace("\"account_id\":7", "\"account_id\":" + misplaced)));
+        refreshNeeded.pipeInput(utf8(inPlace), utf8(VALID.replace("\"account_id\":7", "\"account_id\":" + inPlace)));
+
+        // Then both arrive, the misplaced one by way of the repartition topic
+        List<String> keys = accepted.readRecordsToList().stream().map(TestRecord::key).toList();
+        assertEquals(java.util.Set.of(misplaced, inPlace), java.util.Set.copyOf(keys));
+        assertEquals(1.0, metric(IntakeMetrics.REPARTITIONED + "-total"));
     }
 
     @Test
@@ -168,11 +249,8 @@ class IntakeTopologyTest {
         refreshNeeded.pipeInput(utf8("7"), utf8("nope"));
         refreshNeeded.pipeInput(utf8("7"), utf8(VALID));
         refreshNeeded.pipeInput(utf8("7"), utf8("nope"));
-        assertEquals(2, deadLetters.readValuesToList().size());
+        assertEquals(2, deadLetterViews().size());
         assertEquals(1, this.accepted.readValuesToList().size());
-        double accepted = driver.metrics().entrySet().stream()
-                .filter(e -> e.getKey().name().equals("accepted-total") && e.getKey().group().contains(IntakeMetrics.SCOPE))
-                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
-        assertEquals(1.0, accepted);
+        assertEquals(1.0, metric("accepted-total"));
     }
 }

@@ -23,7 +23,7 @@ class WorkerTopologyTest {
                 "db.url", "jdbc:postgresql://unused/db",
                 "provider.enabled", "anthropic")));
         // Describing builds no processor that would run: the runners are not needed here.
-        TopologyDescription description = WorkerTopology.build(config, null, null).describe();
+        TopologyDescription description = WorkerTopology.build(config, new WorkerTopology.InputPartitions(3, 3), null, null).describe();
 
         assertEquals(2, description.subtopologies().size(), "a 401 backlog must not share tasks with refreshes");
         Set<String> stores = new TreeSet<>();

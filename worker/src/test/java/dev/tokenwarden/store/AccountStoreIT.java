@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalPostgres;
@@ -53,9 +55,9 @@ class AccountStoreIT {
     void shouldApplyOnceAndReportConflictWhenTheExpectedVersionIsStale() {
         long id = insert("anthropic", "oauth", "{\"access_token\":\"a0\",\"refresh_token\":\"r0\",\"_token_version\":100}");
 
-        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, 100L,
+        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, VersionGuard.number(100L),
                 Map.of("access_token", "a1", "refresh_token", "r1", "_token_version", 200L), row("v200")));
-        assertEquals(WriteResult.CONFLICT, store.persistRefresh(id, 100L,
+        assertEquals(WriteResult.CONFLICT, store.persistRefresh(id, VersionGuard.number(100L),
                 Map.of("access_token", "a2", "refresh_token", "r2", "_token_version", 300L), row("v300")));
 
         Credentials stored = store.find(id).orElseThrow().credentials();
@@ -73,7 +75,7 @@ class AccountStoreIT {
             List<Future<WriteResult>> results = new ArrayList<>();
             for (int i = 1; i <= 8; i++) {
                 long version = 100 + i;
-                results.add(pool.submit(() -> store.persistRefresh(id, 100L,
+                results.add(pool.submit(() -> store.persistRefresh(id, VersionGuard.number(100L),
                         Map.of("refresh_token", "r" + version, "_token_version", version), row("race-" + version))));
             }
             List<WriteResult> outcomes = new ArrayList<>();
@@ -94,10 +96,13 @@ class AccountStoreIT {
         long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":\"5\"}");
         long unversioned = insert("openai", "oauth", "{\"refresh_token\":\"r0\"}");
 
-        assertEquals(WriteResult.CONFLICT, store.persistRefresh(id, null, Map.of("_token_version", 6L), row("n1")));
-        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, 5L, Map.of("_token_version", 6L), row("n2")));
+        assertEquals(WriteResult.CONFLICT, store.persistRefresh(id, VersionGuard.ABSENT, Map.of("_token_version", 6L), row("n1")));
+        assertEquals(WriteResult.CONFLICT, store.persistRefresh(id, VersionGuard.number(5L), Map.of("_token_version", 6L), row("n2")),
+                "the number 5 is not the stored string \"5\"");
+        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, store.find(id).orElseThrow().credentials().versionGuard(),
+                Map.of("_token_version", 6L), row("n2")));
         assertEquals(WriteResult.APPLIED,
-                store.persistRefresh(unversioned, null, Map.of("_token_version", 7L), row("n3")));
+                store.persistRefresh(unversioned, VersionGuard.ABSENT, Map.of("_token_version", 7L), row("n3")));
         assertEquals(7L, store.find(unversioned).orElseThrow().credentials().tokenVersion());
     }
 
@@ -106,7 +111,7 @@ class AccountStoreIT {
         long id = insert("gemini", "oauth",
                 "{\"access_token\":\"a0\",\"refresh_token\":\"r0\",\"project_id\":\"p-1\",\"expires_at\":\"1\"}");
 
-        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, null,
+        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, VersionGuard.ABSENT,
                 Map.of("access_token", "a1", "expires_at", "1767225600", "_token_version", 1L), row("m1")));
 
         assertEquals(Map.of("access_token", "a1", "refresh_token", "r0", "project_id", "p-1",
@@ -121,7 +126,7 @@ class AccountStoreIT {
         updates.put("id_token", null);
         updates.put("_token_version", 9L);
 
-        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, null, updates, row("blank")));
+        assertEquals(WriteResult.APPLIED, store.persistRefresh(id, VersionGuard.ABSENT, updates, row("blank")));
 
         assertEquals(Map.of("refresh_token", "r0", "_token_version", 9), store.find(id).orElseThrow().credentials().asMap());
     }
@@ -130,7 +135,7 @@ class AccountStoreIT {
     void shouldRejectUpdatesWhenTheyLackANewVersion() {
         long id = insert("grok", "oauth", "{\"refresh_token\":\"r0\"}");
         assertThrows(IllegalArgumentException.class,
-                () -> store.persistRefresh(id, null, Map.of("access_token", "a1"), row("nov")));
+                () -> store.persistRefresh(id, VersionGuard.ABSENT, Map.of("access_token", "a1"), row("nov")));
         assertEquals(Map.of("refresh_token", "r0"), store.find(id).orElseThrow().credentials().asMap());
     }
 
@@ -141,7 +146,7 @@ class AccountStoreIT {
         Instant updatedAt = updatedAt(id);
 
         assertEquals(Optional.empty(), store.find(id));
-        assertEquals(WriteResult.CONFLICT, store.persistRefresh(id, null, Map.of("_token_version", 1L), row("d1")));
+        assertEquals(WriteResult.CONFLICT, store.persistRefresh(id, VersionGuard.ABSENT, Map.of("_token_version", 1L), row("d1")));
         assertFalse(store.markDead(id, "r0", "invalid_grant", row("d2")));
         assertFalse(store.extendCooldown(id, Instant.now().plusSeconds(600), RATE_LIMITED, row("d3")));
         assertEquals(List.of(), jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(id - 1, 10, Instant.now()))
@@ -171,11 +176,39 @@ class AccountStoreIT {
         assertEquals(List.of("dead-new"), dedupKeys(id));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1714000000000", "1714000000000.0", "1.714E12", "\" 1714000000000\"",
+            "\"01714000000000\"", "\"1714000000000\"", "null"})
+    void shouldApplyTheRefreshWriteHoweverTheStoredVersionIsSpelled(String storedVersion) {
+        // Given a version written by another writer in its own spelling
+        long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":" + storedVersion + "}");
+        Account read = store.find(id).orElseThrow();
+
+        // When the refresh write is guarded on what was read
+        WriteResult result = store.persistRefresh(id, read.credentials().versionGuard(),
+                Map.of("refresh_token", "r1", "_token_version", 1714000000001L), row("spelled-" + id));
+
+        // Then it lands: a rotated token is never discarded because of a spelling (issue 7)
+        assertEquals(WriteResult.APPLIED, result);
+        assertEquals(1714000000001L, store.find(id).orElseThrow().credentials().tokenVersion());
+        assertFalse(read.credentials().tokenVersionUnusable());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"abc\"", "1714000000000.5", "true", "{}", "[1]", "\"\""})
+    void shouldCallAStoredVersionThatIsNoVersionUnusable(String storedVersion) {
+        long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":" + storedVersion + "}");
+
+        Account read = store.find(id).orElseThrow();
+
+        assertTrue(read.credentials().tokenVersionUnusable(), storedVersion);
+    }
+
     @Test
     void shouldReviveAnAccountWeMarkedDeadWhenARacingWriterPersistsAGoodToken() {
         long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":5}");
         assertTrue(store.markDead(id, "r0", "refresh token rejected: refresh_token_reused", row("dead")));
-        assertEquals(AccountStore.WriteResult.APPLIED, store.persistRefresh(id, 5L,
+        assertEquals(AccountStore.WriteResult.APPLIED, store.persistRefresh(id, VersionGuard.number(5L),
                 Map.of("refresh_token", "r1", "_token_version", 6L), row("refreshed")));
         Account a = store.find(id).orElseThrow();
         assertEquals("active", a.status(), "sub2api #1381: a lost race must not leave a healthy account dead");
@@ -194,9 +227,9 @@ class AccountStoreIT {
     void shouldNotSetAPendingWindowOnceTheTokenVersionMoved() {
         long id = insert("anthropic", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":7}");
         Instant until = Instant.now().plusSeconds(120).truncatedTo(ChronoUnit.MICROS);
-        assertFalse(store.extendCooldownAtVersion(id, until, PENDING, 6L, row("stale")));
+        assertFalse(store.extendCooldownAtVersion(id, until, PENDING, VersionGuard.number(6L), row("stale")));
         assertEquals(null, store.find(id).orElseThrow().tempUnschedulableUntil());
-        assertTrue(store.extendCooldownAtVersion(id, until, PENDING, 7L, row("current")));
+        assertTrue(store.extendCooldownAtVersion(id, until, PENDING, VersionGuard.number(7L), row("current")));
         assertEquals(List.of("current"), dedupKeys(id));
     }
 
@@ -238,7 +271,7 @@ class AccountStoreIT {
 
         for (long id : List.of(pending, limited, plainText)) {
             assertEquals(WriteResult.APPLIED,
-                    store.persistRefresh(id, null, Map.of("_token_version", 1L), row("refresh-" + id)));
+                    store.persistRefresh(id, VersionGuard.ABSENT, Map.of("_token_version", 1L), row("refresh-" + id)));
         }
 
         assertNull(store.find(pending).orElseThrow().tempUnschedulableUntil());
