@@ -68,7 +68,8 @@ class DeadLetterRoutingIT {
         }
 
         List<DeadLetter> letters = TopicReader.await(bootstrap, topics.deadLetter(), 5, WAIT).stream()
-                .map(r -> DeadLetterRecord.read(r.key(), r.value(), r.headers()))
+                .map(r -> DeadLetterRecord.read(r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8),
+                        r.value(), r.headers()))
                 .collect(Collectors.toList());
         Map<DeadLetterReason, List<DeadLetter>> byReason = letters.stream()
                 .collect(Collectors.groupingBy(DeadLetter::errorClass));
