@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Maps one token-endpoint answer to a {@link RefreshOutcome}: a pure function of (status, body, now).
@@ -27,6 +28,9 @@ final class TokenResponseReader {
     /** Used when a 2xx carries no expires_in: the shortest lifetime any supported provider issues. */
     private static final long FALLBACK_EXPIRES_IN_SECONDS = 3_600;
     private static final int MAX_DESCRIPTION_CHARS = 200;
+    private static final Pattern ERROR_CODE = Pattern.compile("[a-z]+(_[a-z]+){0,7}");
+    /** A run a token could be: long, with no spaces. Kept out of descriptions whatever the provider echoed. */
+    private static final Pattern TOKEN_SHAPED = Pattern.compile("[^\\s\"']{16,}");
 
     private final Duration expiryMargin;
 
@@ -42,7 +46,7 @@ final class TokenResponseReader {
         if (status >= 200 && status < 300) {
             return refreshed(status, json, now);
         }
-        String code = errorCode(json);
+        String code = errorCode(json, sentRefreshToken);
         if (code != null && DEAD_GRANT_CODES.contains(code)) {
             return new RefreshOutcome.InvalidGrant(code, description(json, sentRefreshToken));
         }
@@ -83,15 +87,20 @@ final class TokenResponseReader {
         return new RefreshOutcome.Refreshed(updates, expiresAt);
     }
 
-    private static String errorCode(JsonNode json) {
+    /**
+     * The provider's error code when it looks like one (lower-case words joined by underscores, as OAuth 2 and
+     * every provider here spell them); anything else may be an echoed request field — a token — so it is
+     * replaced by a fixed word and never reaches a log, a reason or an event (issue 7).
+     */
+    private static String errorCode(JsonNode json, String sentRefreshToken) {
         JsonNode error = json.get("error");
         if (error == null) {
             return null;
         }
-        if (error.isTextual()) {
-            return error.textValue();
-        }
-        return text(error, "code") != null ? text(error, "code") : text(error, "type");
+        String code = error.isTextual() ? error.textValue()
+                : text(error, "code") != null ? text(error, "code") : text(error, "type");
+        boolean echoed = code != null && code.equals(sentRefreshToken);
+        return code == null || (ERROR_CODE.matcher(code).matches() && !echoed) ? code : "unrecognised_error_code";
     }
 
     private static String description(JsonNode json, String sentRefreshToken) {
@@ -106,6 +115,7 @@ final class TokenResponseReader {
         if (sentRefreshToken != null && !sentRefreshToken.isEmpty()) {
             text = text.replace(sentRefreshToken, "<redacted>");
         }
+        text = TOKEN_SHAPED.matcher(text).replaceAll("<redacted>");
         return text.length() <= MAX_DESCRIPTION_CHARS ? text : text.substring(0, MAX_DESCRIPTION_CHARS) + "…";
     }
 

@@ -77,4 +77,25 @@ class TokenResponseReaderTest {
 
         assertFalse(outcome.toString().contains(SENT), outcome.toString());
     }
+
+    @Test
+    void shouldKeepEchoedTokensOutOfEveryOutcomeWhenTheProviderQuotesThem() {
+        // Given answers that echo the sent token and other token-shaped text in the code and the description
+        String other = "sk-ant-oat01-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
+
+        // When
+        RefreshOutcome echoedCode = anthropic.read(400, "{\"error\":\"" + SENT + "\"}", SENT, NOW);
+        RefreshOutcome echoedNested = anthropic.read(500, "{\"error\":{\"code\":\"" + other + "\"}}", SENT, NOW);
+        RefreshOutcome described = anthropic.read(400, "{\"error\":\"invalid_grant\",\"error_description\":"
+                + "\"token " + other + " and " + SENT + " were revoked\"}", SENT, NOW);
+
+        // Then
+        for (RefreshOutcome outcome : java.util.List.of(echoedCode, echoedNested, described)) {
+            assertFalse(outcome.toString().contains(SENT), outcome.toString());
+            assertFalse(outcome.toString().contains("AbCdEfGhIjKlMnOp"), outcome.toString());
+        }
+        assertEquals(new RefreshOutcome.Transient("http 400 unrecognised_error_code", 400), echoedCode);
+        assertEquals(new RefreshOutcome.InvalidGrant("invalid_grant", "token <redacted> and <redacted> were revoked"),
+                described);
+    }
 }

@@ -17,5 +17,10 @@ public enum Fault {
     /** 401 {@code {"error":"invalid_client"}}, a provider-wide error. */
     INVALID_CLIENT,
     /** The connection is closed without a status line. */
-    CONNECTION_RESET
+    CONNECTION_RESET,
+    /**
+     * 400 whose {@code error} is the refresh token sent and whose {@code error_description} quotes it: providers
+     * have echoed request fields, and nothing the worker logs or emits may carry them.
+     */
+    ECHO_TOKEN
 }

@@ -76,7 +76,7 @@ final class TokenEndpoint {
             account.ifPresent(counters::call);
             Optional<Fault> fault = faults.take(account);
             Optional<TokenReply> reply = fault.isPresent()
-                    ? injected(fault.get(), formats.get(platform))
+                    ? injected(fault.get(), formats.get(platform), request.fields().get("refresh_token"))
                     : Optional.of(answer(platform, request));
             log.debug("fake oauth {} account={} outcome={}", platform,
                     account.isPresent() ? account.getAsLong() : "unknown",
@@ -108,7 +108,7 @@ final class TokenEndpoint {
     }
 
     /** The fault's answer; empty when the connection is to be closed without one. */
-    private Optional<TokenReply> injected(Fault fault, PlatformWireFormat format) {
+    private Optional<TokenReply> injected(Fault fault, PlatformWireFormat format, String sentRefreshToken) {
         return switch (fault) {
             case HTTP_500 -> Optional.of(TokenReply.bareError(500, "server_error"));
             case HTTP_503 -> Optional.of(TokenReply.bareError(503, "temporarily_unavailable"));
@@ -118,6 +118,8 @@ final class TokenEndpoint {
             case INVALID_GRANT -> Optional.of(format.reused());
             case INVALID_CLIENT -> Optional.of(TokenReply.invalidClient("client authentication failed"));
             case CONNECTION_RESET -> Optional.empty();
+            case ECHO_TOKEN -> Optional.of(TokenReply.oauthError(400, String.valueOf(sentRefreshToken),
+                    "refresh_token " + sentRefreshToken + " is not valid here"));
         };
     }
 
