@@ -41,12 +41,12 @@ class DatabaseOutageFailsFastIT {
         pg.stop();
         try {
             assertTimeoutPreemptively(Duration.ofSeconds(15), () -> assertThrows(JdbiException.class,
-                    () -> store.persistRefresh(1, null, Map.of("_token_version", 1L),
+                    () -> store.persistRefresh(1, VersionGuard.ABSENT, Map.of("_token_version", 1L),
                             new AccountStore.OutboxRow("outage", "{}"))));
         } finally {
             pg.start();
         }
-        assertEquals(AccountStore.WriteResult.CONFLICT, store.persistRefresh(1, null, Map.of("_token_version", 1L),
+        assertEquals(AccountStore.WriteResult.CONFLICT, store.persistRefresh(1, VersionGuard.ABSENT, Map.of("_token_version", 1L),
                 new AccountStore.OutboxRow("after-outage", "{}")));
     }
 }
