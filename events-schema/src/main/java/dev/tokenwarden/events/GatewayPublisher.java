@@ -76,6 +76,11 @@ public final class GatewayPublisher implements AutoCloseable {
         producer.close();
     }
 
+    /** Closes within {@code timeout}: events not sent by then are dropped (the caller knows none is pending). */
+    public void close(java.time.Duration timeout) {
+        producer.close(timeout);
+    }
+
     private <V> CompletableFuture<RecordMetadata> send(
             Topic<V> topic, long accountId, String eventId, Instant occurredAt, V event) {
         byte[] value = EventEncoder.forType(topic.type()).encodeValidated(event);

@@ -54,8 +54,12 @@ public final class Settings {
 
     public static final Setting REFRESH_DEDUP_WINDOW = Setting.optional("refresh.dedup-window", "5m",
             "how long a reached token version makes older refresh-needed events duplicates (1s-1d)");
-    public static final Setting REFRESH_LOCK_LEASE = Setting.optional("refresh.lock-lease", "60s",
-            "Redis lock lease per account, renewed while the holder lives; longer than provider.attempt-timeout + 5s");
+    public static final Setting REFRESH_LOCK_LEASE = Setting.optional("refresh.lock-lease", "10s",
+            "Redis lock lease per account (2s-10m), renewed every third of it while the holder lives, so it only has"
+                    + " to outlive a pause: a killed worker's accounts are free again within it");
+    public static final Setting LOCK_CONNECT_WAIT = Setting.optional("lock.connect-wait", "10s",
+            "how long a starting worker waits for its first Redis connection before it treats Redis as down"
+                    + " (0s-5m); a worker that never waited would skip the lock during a rolling deploy");
     public static final Setting REFRESH_RETRY_ATTEMPTS = Setting.optional("refresh.retry.max-attempts", "4",
             "provider attempts per refresh on transient errors (5xx, timeout, connection) before cooling down (1-20)");
     public static final Setting REFRESH_RETRY_BACKOFF = Setting.optional("refresh.retry.initial-backoff", "1s",
@@ -65,7 +69,7 @@ public final class Settings {
     public static final Setting REFRESH_EXHAUSTED_COOLDOWN = Setting.optional("refresh.retry-exhausted-cooldown", "10m",
             "cooldown of an account whose refresh kept failing transiently");
     public static final Setting SWEEP_INTERVAL = Setting.optional("sweep.interval", "5m",
-            "background sweep period; 0s disables it. One worker sweeps at a time (PostgreSQL advisory lock)");
+            "background sweep period; 0s disables it. One sweep per interval across all workers (a claim in tokenwarden_sweep_claims)");
     public static final Setting SWEEP_WINDOW = Setting.optional("sweep.refresh-window", "30m",
             "refresh window of the refresh-needed events the sweep publishes");
     public static final Setting SWEEP_PAGE_SIZE = Setting.optional("sweep.page-size", "500",
@@ -85,6 +89,12 @@ public final class Settings {
             "how long a handled 401 storm or asked-for window collapses later events");
     public static final Setting COOLDOWN_REFRESH_WINDOW = Setting.optional("cooldown.refresh-window", "3m",
             "refresh window of the forced refresh-needed a 401 publishes");
+
+    public static final Setting SHUTDOWN_TIMEOUT = Setting.optional("shutdown.timeout", "25s",
+            "a stop (SIGTERM) takes at most this long in all, under the 30 s grace container platforms give (1s-10m)");
+    public static final Setting SHUTDOWN_ANSWER_DRAIN = Setting.optional("shutdown.answer-drain", "20s",
+            "of that, how long a stop waits for provider answers still being written (they may be rotated tokens),"
+                    + " while the stream threads close; at most shutdown.timeout");
 
     public static final Setting PROVIDER_ENABLED = Setting.optional("provider.enabled",
             "anthropic,openai,gemini,antigravity,grok", "platforms this worker refreshes; others are left alone");
@@ -107,11 +117,12 @@ public final class Settings {
             INTAKE_MAX_EVENT_BYTES, DEAD_LETTER_MAX_BYTES,
             DB_URL, DB_USER, DB_PASSWORD,
             REDIS_URL,
-            REFRESH_DEDUP_WINDOW, REFRESH_LOCK_LEASE, REFRESH_RETRY_ATTEMPTS, REFRESH_RETRY_BACKOFF,
+            REFRESH_DEDUP_WINDOW, REFRESH_LOCK_LEASE, LOCK_CONNECT_WAIT, REFRESH_RETRY_ATTEMPTS, REFRESH_RETRY_BACKOFF,
             REFRESH_RETRY_MAX_BACKOFF, REFRESH_EXHAUSTED_COOLDOWN,
             SWEEP_INTERVAL, SWEEP_WINDOW, SWEEP_PAGE_SIZE,
             COOLDOWN_POLICY, COOLDOWN_AUTH_PENDING, COOLDOWN_REFRESH_GRACE, COOLDOWN_MAX, COOLDOWN_GRANULARITY,
             COOLDOWN_DEDUP_WINDOW, COOLDOWN_REFRESH_WINDOW,
+            SHUTDOWN_TIMEOUT, SHUTDOWN_ANSWER_DRAIN,
             PROVIDER_ENABLED, PROVIDER_ATTEMPT_TIMEOUT, PROVIDER_MAX_CONCURRENT, PROVIDER_MAX_PER_SECOND,
             PROVIDER_BREAKER_OPEN_FOR), PROVIDER_ENDPOINTS);
 

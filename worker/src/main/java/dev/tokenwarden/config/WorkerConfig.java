@@ -25,7 +25,15 @@ public record WorkerConfig(
         Refresh refresh,
         Sweep sweep,
         Cooldown cooldown,
+        Shutdown shutdown,
         Map<Platform, ProviderSettings> providers) {
+
+    /**
+     * How a stop goes (issue 8): the stream threads close and held provider answers are written in parallel;
+     * {@code timeout} bounds the whole stop, {@code answerDrain} the wait for answers.
+     */
+    public record Shutdown(Duration timeout, Duration answerDrain) {
+    }
 
     /** The upstream-rejected path (BRIEF §5). */
     public record Cooldown(CooldownPolicy policy, Duration authPending, Duration refreshGrace, Duration max,
@@ -33,11 +41,13 @@ public record WorkerConfig(
     }
 
     /**
-     * The refresh path's timing. {@code lockLease} always exceeds every provider attempt timeout by
-     * {@link #LEASE_MARGIN}, so a slow provider can never outlive the lock (sub2api raised 30→60 s for that).
+     * The refresh path's timing. {@code lockLease} need not outlast an attempt: the holder renews it every third of
+     * it (Redisson's watchdog), so it bounds only how long a dead holder's locks stay taken.
+     *
+     * @param lockConnectWait how long a starting worker waits for its first Redis connection
      */
     public record Refresh(Duration dedupWindow, Duration lockLease, int maxAttempts, Duration initialBackoff,
-            Duration maxBackoff, Duration exhaustedCooldown) {
+            Duration maxBackoff, Duration exhaustedCooldown, Duration lockConnectWait) {
     }
 
     /** @param interval zero when the sweep is off */
@@ -55,7 +65,8 @@ public record WorkerConfig(
         return "WorkerConfig[kafka=" + kafka + ", topics=" + topics + ", maxEventBytes=" + maxEventBytes
                 + ", deadLetterMaxBytes=" + deadLetterMaxBytes
                 + ", database=" + database + ", redisUrl=" + Setting.redactCredentials(String.valueOf(redisUrl))
-                + ", refresh=" + refresh + ", sweep=" + sweep + ", cooldown=" + cooldown + ", providers=" + providers
+                + ", refresh=" + refresh + ", sweep=" + sweep + ", cooldown=" + cooldown + ", shutdown=" + shutdown
+                + ", providers=" + providers
                 + "]";
     }
 
@@ -115,20 +126,24 @@ public record WorkerConfig(
                 r.intBetween(Settings.REFRESH_RETRY_ATTEMPTS, 1, 20),
                 r.durationBetween(Settings.REFRESH_RETRY_BACKOFF, Duration.ofMillis(10), Duration.ofMinutes(5)),
                 r.durationBetween(Settings.REFRESH_RETRY_MAX_BACKOFF, Duration.ofMillis(10), Duration.ofHours(1)),
-                r.durationBetween(Settings.REFRESH_EXHAUSTED_COOLDOWN, Duration.ofSeconds(1), Duration.ofDays(1)));
+                r.durationBetween(Settings.REFRESH_EXHAUSTED_COOLDOWN, Duration.ofSeconds(1), Duration.ofDays(1)),
+                r.durationBetween(Settings.LOCK_CONNECT_WAIT, Duration.ZERO, Duration.ofMinutes(5)));
         Sweep sweep = new Sweep(
                 r.durationBetween(Settings.SWEEP_INTERVAL, Duration.ZERO, Duration.ofDays(1)),
                 r.durationBetween(Settings.SWEEP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.intBetween(Settings.SWEEP_PAGE_SIZE, 10, 10_000));
         Cooldown cooldown = readCooldown(r);
         Map<Platform, ProviderSettings> providers = ProviderConfig.read(r);
-        providers.values().stream()
-                .filter(ps -> ps.attemptTimeout().plus(LEASE_MARGIN).compareTo(refresh.lockLease()) > 0)
-                .findFirst()
-                .ifPresent(ps -> r.problem(Settings.REFRESH_LOCK_LEASE, "must exceed provider.attempt-timeout ("
-                        + ps.attemptTimeout() + ") by at least " + LEASE_MARGIN, refresh.lockLease().toString()));
+        Shutdown shutdown = new Shutdown(
+                r.durationBetween(Settings.SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
+                r.durationBetween(Settings.SHUTDOWN_ANSWER_DRAIN, Duration.ZERO, Duration.ofMinutes(10)));
+        if (shutdown.answerDrain().compareTo(shutdown.timeout()) > 0) {
+            r.problem(Settings.SHUTDOWN_ANSWER_DRAIN, "must not exceed shutdown.timeout (" + shutdown.timeout() + ")",
+                    shutdown.answerDrain().toString());
+        }
         r.finish();
-        return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep, cooldown, providers);
+        return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep, cooldown, shutdown,
+                providers);
     }
 
     private static Cooldown readCooldown(ConfigReader r) {

@@ -139,7 +139,8 @@ final class CooldownAttempt {
         boolean alreadyStored = store.find(accountId)
                 .map(a -> a.tempUnschedulableUntil() != null && a.tempUnschedulableUntil().toEpochMilli() == until.toEpochMilli())
                 .orElse(false);
-        return alreadyStored ? List.of(event) : List.of();
+        // A replay emits what was committed (same id, same body), never a rebuilt event (issue 8).
+        return alreadyStored ? store.committedOutboxEvent(event.eventId()).stream().toList() : List.of();
     }
 
     private Outcome markError(Account account, UpstreamRejected event, String message) {
@@ -163,15 +164,7 @@ final class CooldownAttempt {
             return List.of();
         }
         String prefix = SchedulerOutboxEvent.eventIdPrefix(accountId, OutboxChange.STATUS_ERROR);
-        return store.latestOutboxPayload(accountId, prefix).map(CooldownAttempt::parse).stream().toList();
-    }
-
-    private static SchedulerOutboxEvent parse(String payload) {
-        try {
-            return EventJson.mapper().readValue(payload, SchedulerOutboxEvent.class);
-        } catch (IOException e) {
-            throw new IllegalStateException("unreadable outbox payload", e);
-        }
+        return store.latestCommittedOutboxEvent(accountId, prefix).stream().toList();
     }
 
     private SchedulerOutboxEvent outboxEvent(long accountId, OutboxChange change, long mutation,

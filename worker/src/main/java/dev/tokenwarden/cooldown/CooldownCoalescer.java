@@ -58,7 +58,10 @@ public final class CooldownCoalescer {
             return new Decision(new CooldownPlan.Drop("its pending window is over"), m);
         }
         long observed = event.observedTokenVersion() == null ? -1 : event.observedTokenVersion();
-        boolean recent = m.actedVersion() != null && nowMs - m.actedAtMs() < window.toMillis();
+        // A 401 storm collapses only while the pending window it set stands: once that window has passed, a 401
+        // on the same token acts again, or the account would be scheduled with a dead token (issue 8).
+        long stormWindow = Math.min(window.toMillis(), authPending.toMillis());
+        boolean recent = m.actedVersion() != null && nowMs - m.actedAtMs() < stormWindow;
         if (recent && observed <= m.actedVersion()) {
             return new Decision(new CooldownPlan.Drop("401 storm on a token version already handled"), m);
         }

@@ -10,8 +10,13 @@ import org.slf4j.LoggerFactory;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.retry.BackgroundPool;
 import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.StoreErrors;
 
-/** Runs cooldown plans off the stream thread; a failed database write is retried until it lands. */
+/**
+ * Runs cooldown plans off the stream thread; a transiently failed database write is retried until it lands. An
+ * action that fails for good is counted, logged by class and handed back as finished with nothing to emit, so the
+ * coalescing memory never keeps it in flight for good (issue 8).
+ */
 public final class CooldownRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CooldownRunner.class);
 
@@ -22,7 +27,8 @@ public final class CooldownRunner implements AutoCloseable {
 
     public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
             int threads) {
-        this.pool = new BackgroundPool("tokenwarden-cooldown", threads, retry.initialBackoff(), retry.maxBackoff());
+        this.pool = new BackgroundPool("tokenwarden-cooldown", threads, retry.initialBackoff(), retry.maxBackoff(),
+                StoreErrors::isTransient);
         this.attempt = new CooldownAttempt(store, settings, clock, counters);
     }
 
@@ -33,7 +39,10 @@ public final class CooldownRunner implements AutoCloseable {
                 .whenComplete((outcome, error) -> {
                     inFlight.decrementAndGet();
                     if (error != null) {
-                        log.error("account {}: cooldown action failed", accountId, error);
+                        counters.failed.increment();
+                        log.error("account {}: cooldown action failed ({}); finished without a write", accountId,
+                                error.getClass().getName());
+                        onDone.accept(CooldownAttempt.Outcome.nothing("failed"));
                     } else {
                         onDone.accept(outcome);
                     }

@@ -24,16 +24,18 @@ public final class RefreshDeduplicator {
 
     public DedupDecision decide(RefreshMemory memory, RefreshNeeded event, Instant now) {
         if (memory != null && memory.inFlight()) {
-            if (event.force() && !memory.inFlightForce() && !memory.forceWaiting()) {
-                // The running attempt may decide "not needed"; a token rejected early must still be refreshed.
-                return new DedupDecision.Coalesce(memory.withForceWaiting(event.observedTokenVersion()));
+            if (event.force() && !memory.covers(event.observedTokenVersion())) {
+                // The running attempt may decide "not needed", or refresh another token generation than the one
+                // this sender saw rejected: every rejected generation gets its own forced pass (issue 8).
+                return new DedupDecision.Coalesce(memory.withForcedWaiting(event.observedTokenVersion()));
             }
             return new DedupDecision.Coalesce(memory);
         }
         if (isDuplicate(memory, event, now)) {
             return new DedupDecision.Duplicate(memory.reachedVersion());
         }
-        return new DedupDecision.Act(RefreshMemory.started(memory, event.platform(), event.observedTokenVersion(), event.force()));
+        return new DedupDecision.Act(RefreshMemory.started(memory, event.platform(), event.observedTokenVersion(),
+                event.force(), now));
     }
 
     /** Within the window this account already reached a version newer than the sender observed. */

@@ -1,6 +1,7 @@
 package dev.tokenwarden.lock;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ final class BackgroundConnector implements AutoCloseable {
     private final ScheduledExecutorService thread;
     private volatile boolean connected;
     private volatile String lastError = "not connected yet";
+    private final CompletableFuture<Boolean> firstConnect = new CompletableFuture<>();
 
     BackgroundConnector(RedissonClient client, String probeKey) {
         this.client = client;
@@ -40,6 +42,11 @@ final class BackgroundConnector implements AutoCloseable {
         return connected;
     }
 
+    /** Completes with true at the first successful connect; never fails. */
+    CompletableFuture<Boolean> firstConnect() {
+        return firstConnect;
+    }
+
     /** Why the last connect attempt failed; meaningful only while not {@link #connected()}. */
     String lastError() {
         return lastError;
@@ -49,6 +56,7 @@ final class BackgroundConnector implements AutoCloseable {
         try {
             client.getBucket(probeKey).isExists(); // any command triggers the lazy connect
             connected = true;
+            firstConnect.complete(true);
             log.info("connected to Redis for account locks");
             thread.shutdown();
         } catch (RuntimeException e) {
@@ -63,6 +71,7 @@ final class BackgroundConnector implements AutoCloseable {
 
     @Override
     public void close() {
+        firstConnect.complete(false);
         thread.shutdownNow();
     }
 }

@@ -36,6 +36,7 @@ public final class RedissonAccountLocks implements AccountLocks {
     private final BackgroundConnector connector;
     private final AtomicLong nextOwnerId = new AtomicLong(FIRST_OWNER_ID);
     private final LongAdder operations = new LongAdder();
+    private final long connectDeadline;
 
     /**
      * Does not connect and never throws for an unreachable Redis: acquires answer Unavailable until the
@@ -47,6 +48,15 @@ public final class RedissonAccountLocks implements AccountLocks {
      * @param keyPrefix e.g. {@code tokenwarden:refresh-lock:}
      */
     public RedissonAccountLocks(URI redisUrl, Duration lease, String keyPrefix) {
+        this(redisUrl, lease, keyPrefix, Duration.ZERO);
+    }
+
+    /**
+     * @param connectWait how long after start an acquire waits (asynchronously) for the first connection before it
+     *     answers Unavailable: a freshly started worker in a rolling deploy must not treat a Redis it has not
+     *     reached yet as down, or it would skip the lock beside workers that hold it (issue 8)
+     */
+    public RedissonAccountLocks(URI redisUrl, Duration lease, String keyPrefix, Duration connectWait) {
         Objects.requireNonNull(redisUrl, "redisUrl");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(keyPrefix, "keyPrefix");
@@ -65,6 +75,7 @@ public final class RedissonAccountLocks implements AccountLocks {
         this.keyPrefix = keyPrefix;
         this.client = Redisson.create(LockClientConfig.forLocks(redisUrl, lease));
         this.connector = new BackgroundConnector(client, keyPrefix + "connect-probe");
+        this.connectDeadline = System.nanoTime() + connectWait.toNanos();
     }
 
     @Override
@@ -75,9 +86,23 @@ public final class RedissonAccountLocks implements AccountLocks {
         }
         operations.increment();
         if (!connector.connected()) {
-            return CompletableFuture.completedFuture(new LockResult.Unavailable(
-                    "Redis not connected: " + connector.lastError()));
+            long waitNanos = connectDeadline - System.nanoTime();
+            if (waitNanos > 0 && !connector.firstConnect().isDone()) {
+                return connector.firstConnect().copy()
+                        .completeOnTimeout(false, waitNanos, TimeUnit.NANOSECONDS)
+                        .thenCompose(connected -> connected ? tryLock(accountId, maxWait)
+                                : CompletableFuture.completedFuture(notConnected()));
+            }
+            return CompletableFuture.completedFuture(notConnected());
         }
+        return tryLock(accountId, maxWait);
+    }
+
+    private LockResult.Unavailable notConnected() {
+        return new LockResult.Unavailable("Redis not connected: " + connector.lastError());
+    }
+
+    private CompletableFuture<LockResult> tryLock(long accountId, Duration maxWait) {
         long ownerId = nextOwnerId.getAndIncrement();
         RLock lock = client.getLock(keyPrefix + accountId);
         CompletableFuture<Boolean> attempt;

@@ -21,6 +21,13 @@ public sealed interface AttemptOutcome {
         }
     }
 
+    /**
+     * Not run, and not to be finished here: the task that owned it closed (its partition moved, or the worker is
+     * stopping). The partition's next owner resumes it from the changelog; nothing is emitted or recorded.
+     */
+    record Cancelled(String why) implements AttemptOutcome {
+    }
+
     /** Try the job again after a delay: a held lock, a transient provider error, a database outage. */
     record Again(RefreshJob job, Duration after, String why) implements AttemptOutcome {
     }

@@ -1,6 +1,7 @@
 package dev.tokenwarden.refresh;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ import dev.tokenwarden.store.AccountStore;
  * Periodically pages through refresh candidates and publishes refresh-needed events with the background
  * window for those expiring within it, so tokens are refreshed even when no gateway asks. It only
  * publishes: the topology de-duplicates and refreshes like any other event. One worker sweeps at a time
- * (a PostgreSQL advisory lock, released with its connection if the sweeper dies).
+ * (one claim per interval in tokenwarden_sweep_claims, so W workers sweep once, not W times).
  */
 public final class BackgroundSweep implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BackgroundSweep.class);
@@ -72,9 +73,13 @@ public final class BackgroundSweep implements AutoCloseable {
         }
     }
 
-    /** One sweep; returns the events published, or empty when another worker holds the sweep lock. */
+    /**
+     * One sweep; returns the events published, or empty when another worker already swept within this interval.
+     * A tenth of the interval is slack for the workers' jittered timers: W workers still sweep once, not W times.
+     */
     public Optional<Integer> sweepOnce() {
-        return store.whileHoldingLock(lockName, this::publishExpiring);
+        Duration minGap = settings.interval().minus(settings.interval().dividedBy(10));
+        return store.claimSweep(lockName, minGap) ? Optional.of(publishExpiring()) : Optional.empty();
     }
 
     private int publishExpiring() {

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,7 @@ import dev.tokenwarden.retry.WriteRetry;
 import dev.tokenwarden.store.Account;
 import dev.tokenwarden.store.AccountStore;
 import dev.tokenwarden.store.OutboxRows;
+import dev.tokenwarden.store.StoreErrors;
 
 /**
  * One pass of the refresh algorithm (BRIEF §4) for one job, asynchronous from end to end so no stream
@@ -48,6 +52,10 @@ import dev.tokenwarden.store.OutboxRows;
 final class RefreshAttempt {
     private static final Logger log = LoggerFactory.getLogger(RefreshAttempt.class);
     private static final Duration LOCK_RECHECK = Duration.ofMillis(200);
+    /** Outlives any attempt (its provider call is bounded by the attempt timeout, at most 5 min). */
+    private static final Duration FENCE_LEASE = Duration.ofMinutes(6);
+    private static final Duration FENCE_RECHECK = Duration.ofSeconds(1);
+    private static final String CRASH_INTERRUPTED = Account.REFRESH_INTERRUPTED;
 
     private final AccountStore store;
     private final Providers providers;
@@ -58,9 +66,14 @@ final class RefreshAttempt {
     private final WriteRetry writes;
     private final RefreshCounters counters;
     private final AtomicInteger holdingAnswers = new AtomicInteger();
+    private final BooleanSupplier closing;
+    private final String holderId = "worker-" + UUID.randomUUID();
+    private final AtomicLong fenceAttempts = new AtomicLong();
 
+    /** @param closing true once the worker stops: no provider call starts after that */
     RefreshAttempt(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
-            Clock clock, Executor executor, WriteRetry writes, RefreshCounters counters) {
+            Clock clock, Executor executor, WriteRetry writes, RefreshCounters counters, BooleanSupplier closing) {
+        this.closing = closing;
         this.store = store;
         this.providers = providers;
         this.locks = locks;
@@ -71,35 +84,72 @@ final class RefreshAttempt {
         this.counters = counters;
     }
 
-    CompletableFuture<AttemptOutcome> run(RefreshJob job) {
+    /**
+     * @param owner open while the stream task that started the job still owns the account's partition; checked
+     *     before the lock is taken and again just before the provider is called
+     */
+    CompletableFuture<AttemptOutcome> run(RefreshJob job, BooleanSupplier owner) {
+        if (!mayCallProvider(owner)) {
+            return done(new AttemptOutcome.Cancelled("its task closed before it started"));
+        }
         counters.attemptsStarted.increment();
         // Wait (asynchronously) as long as a holder may keep it; if it is still held, look again later.
         Duration maxWait = settings.lockLease().plus(WorkerConfig.LEASE_MARGIN);
         return locks.acquire(job.accountId(), maxWait).thenComposeAsync(lock -> {
             if (lock instanceof LockResult.Held held) {
-                return guarded(job).whenComplete((outcome, error) -> held.handle().release());
+                return guarded(job, owner).whenComplete((outcome, error) -> held.handle().release());
             }
             if (lock instanceof LockResult.TimedOut) {
                 counters.lockHeldElsewhere.increment();
                 return CompletableFuture.completedFuture(new AttemptOutcome.Again(job, LOCK_RECHECK, "lock held elsewhere"));
             }
             counters.lockUnavailable.increment();
-            log.warn("account {}: lock unavailable ({}); going on without it, the version guard keeps writes safe",
-                    job.accountId(), ((LockResult.Unavailable) lock).reason());
-            return guarded(job);
+            log.warn("account {}: lock unavailable ({}); fenced in PostgreSQL instead", job.accountId(),
+                    ((LockResult.Unavailable) lock).reason());
+            return fenced(job, owner);
         }, executor);
     }
 
-    /** {@link #underLock} as a future even if it throws, so the lock is always released. */
-    private CompletableFuture<AttemptOutcome> guarded(RefreshJob job) {
+    /**
+     * Redis is down: the account's fence row in PostgreSQL keeps a second worker (the partition's previous owner
+     * finishing a call, say) from calling the provider with the same refresh token (issue 8).
+     */
+    private CompletableFuture<AttemptOutcome> fenced(RefreshJob job, BooleanSupplier owner) {
+        String holder = holderId + ":" + fenceAttempts.incrementAndGet();
         try {
-            return underLock(job);
+            if (!store.claimFence(job.accountId(), holder, FENCE_LEASE)) {
+                counters.lockHeldElsewhere.increment();
+                return again(job, FENCE_RECHECK, "fence held elsewhere");
+            }
+        } catch (RuntimeException e) {
+            counters.dbRetries.increment();
+            return again(job, backoff(job.attempt()), "fence claim failed: " + e.getClass().getSimpleName());
+        }
+        return guarded(job, owner).whenCompleteAsync((outcome, error) -> {
+            try {
+                store.releaseFence(job.accountId(), holder);
+            } catch (RuntimeException e) {
+                log.warn("account {}: releasing the fence failed ({}); it frees itself within {}", job.accountId(),
+                        e.getClass().getSimpleName(), FENCE_LEASE);
+            }
+        }, executor);
+    }
+
+    /** Neither the task's partition nor the worker is going away: a provider call may start. */
+    private boolean mayCallProvider(BooleanSupplier owner) {
+        return owner.getAsBoolean() && !closing.getAsBoolean();
+    }
+
+    /** {@link #underLock} as a future even if it throws, so the lock is always released. */
+    private CompletableFuture<AttemptOutcome> guarded(RefreshJob job, BooleanSupplier owner) {
+        try {
+            return underLock(job, owner);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private CompletableFuture<AttemptOutcome> underLock(RefreshJob job) {
+    private CompletableFuture<AttemptOutcome> underLock(RefreshJob job, BooleanSupplier owner) {
         Optional<Account> account;
         try {
             account = store.find(job.accountId());
@@ -109,10 +159,20 @@ final class RefreshAttempt {
             log.error("account {}: credentials cannot be read; left alone", job.accountId());
             return done(AttemptOutcome.Done.quietly(null, "unreadable credentials"));
         } catch (RuntimeException e) {
+            if (!StoreErrors.isTransient(e)) {
+                throw e; // the coordinator finishes the job with a counted, logged error
+            }
             counters.dbRetries.increment();
             return again(job, backoff(job.attempt()), "database read failed: " + e.getClass().getSimpleName());
         }
         RefreshDecision.Verdict verdict = RefreshDecision.decide(account, job, clock.instant());
+        if (verdict instanceof RefreshDecision.Dead) {
+            counters.skipped.increment();
+            // Marked dead by an attempt that may have crashed before emitting its event: emit what it committed.
+            String prefix = SchedulerOutboxEvent.eventIdPrefix(job.accountId(), OutboxChange.STATUS_ERROR);
+            return done(new AttemptOutcome.Done(null, List.of(),
+                    store.latestCommittedOutboxEvent(job.accountId(), prefix).stream().toList(), "already dead"));
+        }
         if (verdict instanceof RefreshDecision.Skip skip) {
             counters.skipped.increment();
             return done(AttemptOutcome.Done.quietly(skip.storedVersion(), skip.why()));
@@ -129,10 +189,20 @@ final class RefreshAttempt {
             return done(replay(account.get(), job, "not needed"));
         }
         RefreshDecision.Refresh refresh = (RefreshDecision.Refresh) verdict;
+        Optional<SchedulerOutboxEvent> exhausted = retryExhaustedWindow(account.get(), job);
+        if (exhausted.isPresent() && !job.force()) {
+            // This job's own window stands already (a resumed job whose first owner wrote it): emit, do not call.
+            return done(new AttemptOutcome.Done(account.get().credentials().tokenVersion(), List.of(),
+                    List.of(exhausted.get()), "retry-exhausted window already written"));
+        }
         if (!providers.platforms().contains(job.platform())) {
             counters.skipped.increment();
             return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(),
                     "platform " + job.platform().json() + " is not in provider.enabled"));
+        }
+        if (!mayCallProvider(owner)) {
+            // The partition moved (or the worker is stopping) while this job waited: its next owner resumes it.
+            return done(new AttemptOutcome.Cancelled("its task closed before the provider call"));
         }
         counters.providerCalls.increment();
         // From here until the write lands this process may hold the only copy of a rotated token.
@@ -163,16 +233,16 @@ final class RefreshAttempt {
             return writes.untilDone(() -> coolDown(job, account, failure), job.accountId(), counters.dbRetries::increment);
         }
         if (outcome instanceof RefreshOutcome.ProviderWide wide) {
-            // invalid_client and friends are our configuration's fault, never the account's: leave it alone.
+            // invalid_client and friends are our configuration's fault, never the account's: leave it alone, and
+            // come back once the breaker lets calls through again — a dropped job was a 401's lost refresh (issue 8).
             counters.providerWide.increment();
-            log.error("account {}: provider {} rejected our client ({}); account left untouched",
-                    job.accountId(), job.platform().json(), wide.code());
-            return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(), "provider-wide error " + wide.code()));
+            log.error("account {}: provider {} rejected our client ({}); account left untouched, retried once the"
+                    + " breaker allows", job.accountId(), job.platform().json(), wide.code());
+            return again(job, settings.initialBackoff(), "provider-wide error " + wide.code());
         }
         RefreshOutcome.Refused refused = (RefreshOutcome.Refused) outcome;
         if (refused.reason() == RefreshOutcome.Refusal.BREAKER_OPEN) {
-            counters.providerWide.increment();
-            return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(), "provider breaker open"));
+            counters.breakerRefusals.increment();
         }
         return again(job, refused.retryAfter(), "provider gate: " + refused.reason());
     }
@@ -180,19 +250,25 @@ final class RefreshAttempt {
     /** Step 5: the provider may already have rotated the token, so this write is retried until it lands. */
     private CompletableFuture<AttemptOutcome> persist(RefreshJob job, Account account, RefreshDecision.Refresh refresh,
             RefreshOutcome.Refreshed refreshed) {
+        long answeredAt = System.nanoTime();
         long newVersion = nextVersion(refresh.expectedVersion());
         Map<String, Object> updates = new HashMap<>(refreshed.credentialUpdates());
         updates.put(CredentialKeys.TOKEN_VERSION, newVersion);
-        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED, newVersion,
-                null, null, "active");
+        // The version is the write's own time: events built from it are the same whenever they are rebuilt.
+        Instant writtenAt = Instant.ofEpochMilli(newVersion);
+        SchedulerOutboxEvent outbox = SchedulerOutboxEvent.accountChanged(job.accountId(),
+                OutboxChange.CREDENTIALS_REFRESHED, newVersion, null, null, "active", writtenAt);
         return writes.untilDone(() -> {
             AccountStore.WriteResult result = store.persistRefresh(job.accountId(), refresh.guard(), updates,
                     OutboxRows.of(outbox));
             if (result == AccountStore.WriteResult.APPLIED) {
+                long micros = (System.nanoTime() - answeredAt) / 1_000;
+                counters.answerToWriteMicrosTotal.add(micros);
+                counters.answerToWriteMicrosMax.accumulate(micros);
                 counters.refreshed.increment();
                 counters.accountWrites.increment();
                 CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), newVersion,
-                        refreshed.expiresAt(), clock.instant());
+                        refreshed.expiresAt(), writtenAt);
                 return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(outbox), "refreshed");
             }
             Optional<Account> now = store.find(job.accountId());
@@ -221,11 +297,16 @@ final class RefreshAttempt {
             counters.raceRecovered.increment();
             return replay(now.get(), job, "another writer refreshed first");
         }
-        String message = "refresh token rejected: " + invalid.code();
+        // A job taken over from the changelog that finds its token spent and not replaced: most likely the previous
+        // owner spent it and died before writing. Say so, and count it apart from a revoked token (issue 8).
+        String message = job.resumed() ? CRASH_INTERRUPTED : Account.REFRESH_TOKEN_REJECTED + " " + invalid.code();
         SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.STATUS_ERROR, now.get().revision(),
                 null, null, Account.STATUS_ERROR);
         if (store.markDead(job.accountId(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
             counters.markedDead.increment();
+            if (job.resumed()) {
+                counters.crashInterrupted.increment();
+            }
             counters.accountWrites.increment();
             log.warn("account {}: {}; marked error, its refresh token will not be sent again", job.accountId(), message);
             return new AttemptOutcome.Done(refresh.expectedVersion(), List.of(), List.of(outbox), "marked dead");
@@ -236,12 +317,13 @@ final class RefreshAttempt {
     /** Step 7: transient errors exhausted; cool the account down instead of hammering the provider. */
     private AttemptOutcome coolDown(RefreshJob job, Account account, RefreshOutcome.Transient failure) {
         counters.retryExhausted.increment();
-        Instant now = clock.instant();
-        Instant until = now.plus(settings.exhaustedCooldown());
-        CooldownReason reason = CooldownReason.of(CooldownReason.REFRESH_RETRY_EXHAUSTED, until, now,
+        // From the job's first attempt, so a job resumed elsewhere computes the very window (and id) written.
+        Instant since = job.since();
+        Instant until = exhaustedUntil(job);
+        CooldownReason reason = CooldownReason.of(CooldownReason.REFRESH_RETRY_EXHAUSTED, until, since,
                 failure.httpStatus(), "token refresh retry exhausted: " + failure.reason());
-        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.COOLDOWN_SET, until.toEpochMilli(),
-                until, reason.toJson(), null);
+        SchedulerOutboxEvent outbox = SchedulerOutboxEvent.accountChanged(job.accountId(), OutboxChange.COOLDOWN_SET,
+                until.toEpochMilli(), until, reason.toJson(), null, since);
         Long version = account.credentials().tokenVersion();
         if (store.extendCooldown(job.accountId(), until, reason.toJson(), OutboxRows.of(outbox))) {
             counters.accountWrites.increment();
@@ -250,6 +332,20 @@ final class RefreshAttempt {
             return new AttemptOutcome.Done(version, List.of(), List.of(outbox), "retry exhausted");
         }
         return AttemptOutcome.Done.quietly(version, "retry exhausted; a longer cooldown already stands");
+    }
+
+    private Instant exhaustedUntil(RefreshJob job) {
+        return job.since().plus(settings.exhaustedCooldown());
+    }
+
+    /** The committed outbox event of this job's own retry-exhausted window, when the account is in it. */
+    private Optional<SchedulerOutboxEvent> retryExhaustedWindow(Account account, RefreshJob job) {
+        Instant until = exhaustedUntil(job);
+        if (account.tempUnschedulableUntil() == null || !account.tempUnschedulableUntil().equals(until)) {
+            return Optional.empty();
+        }
+        return store.committedOutboxEvent(SchedulerOutboxEvent.eventId(job.accountId(), OutboxChange.COOLDOWN_SET,
+                until.toEpochMilli()));
     }
 
     /**
@@ -263,11 +359,11 @@ final class RefreshAttempt {
             return AttemptOutcome.Done.quietly(stored, summary);
         }
         CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), stored,
-                account.credentials().expiresAt().orElse(null), clock.instant());
-        SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED, stored,
-                null, null, account.status());
-        // Only a change some run of ours committed has an outbox event to finish; another writer's has its own.
-        List<SchedulerOutboxEvent> outboxEvents = store.outboxRowExists(outbox.eventId()) ? List.of(outbox) : List.of();
+                account.credentials().expiresAt().orElse(null), Instant.ofEpochMilli(stored));
+        // Only a change some run of ours committed has an outbox event to finish, and it is emitted as committed:
+        // same id, same body (issue 8). Another writer's change has its own.
+        List<SchedulerOutboxEvent> outboxEvents = store.committedOutboxEvent(
+                SchedulerOutboxEvent.eventId(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED, stored)).stream().toList();
         return new AttemptOutcome.Done(stored, List.of(updated), outboxEvents, summary);
     }
 

@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -17,37 +19,43 @@ import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.retry.BackgroundPool;
 import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.StoreErrors;
 
 /**
  * Runs refresh jobs off the stream thread. Jobs for one account run one after another in this process (so
  * two refresh windows never race each other, even with Redis down); jobs for different accounts run side by
  * side, so an account in backoff never delays the next one on its partition. {@link AttemptOutcome.Again}
  * is rescheduled on a timer, not slept on.
+ *
+ * <p>Every job ends in exactly one way (issue 8): done (its events handed to {@code onDone}), cancelled because its
+ * owner closed (nothing handed back: the partition's next owner resumes it), or failed — an exception anywhere in
+ * the attempt is counted, logged by class and handed back as a done job without a refresh, so the dedup memory
+ * never keeps an account "in flight" for good (Nango #1005).
  */
-public final class RefreshCoordinator implements AutoCloseable {
+public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RefreshCoordinator.class);
 
     private final BackgroundPool pool;
     private final RefreshAttempt attempt;
-    private final Duration drainTimeout;
     private final RefreshCounters counters = new RefreshCounters();
     private final Map<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
             Clock clock, int threads) {
-        this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff());
-        // A provider call ends within the lease; its write gets as long again before shutdown gives up.
-        this.drainTimeout = settings.lockLease().multipliedBy(2);
+        this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff(),
+                StoreErrors::isTransient);
         this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, pool.executor(), pool.writes(),
-                counters);
+                counters, closing::get);
     }
 
     /**
-     * Queues a job; {@code onDone} gets its final outcome on a pool thread (the caller hands it back to its
-     * stream thread). Returns at once.
+     * Queues a job owned by {@code owner}; {@code onDone} gets its final outcome on a pool thread (the caller
+     * hands it back to its stream thread), unless the job was cancelled. Returns at once.
      */
-    public void submit(RefreshJob job, Consumer<AttemptOutcome.Done> onDone) {
+    @Override
+    public void submit(RefreshJob job, BooleanSupplier owner, Consumer<AttemptOutcome.Done> onDone) {
         inFlight.incrementAndGet();
         long id = job.accountId();
         @SuppressWarnings("unchecked")
@@ -55,13 +63,18 @@ public final class RefreshCoordinator implements AutoCloseable {
         tails.compute(id, (key, tail) -> {
             CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
             mine[0] = previous
-                    .thenComposeAsync(ignored -> execute(job), pool.executor())
+                    .thenComposeAsync(ignored -> execute(job, owner), pool.executor())
                     .handle((done, error) -> {
                         inFlight.decrementAndGet();
                         if (error != null) {
-                            log.error("account {}: refresh job failed", id, error);
-                        } else {
+                            counters.failedJobs.increment();
+                            log.error("account {}: refresh job failed ({}); finished without a refresh", id,
+                                    describe(error));
+                            onDone.accept(AttemptOutcome.Done.quietly(null, "failed: " + describe(error)));
+                        } else if (done != null) {
                             onDone.accept(done);
+                        } else {
+                            counters.cancelled.increment();
                         }
                         return null;
                     });
@@ -71,16 +84,24 @@ public final class RefreshCoordinator implements AutoCloseable {
         mine[0].whenComplete((v, e) -> tails.remove(id, mine[0]));
     }
 
-    private CompletableFuture<AttemptOutcome.Done> execute(RefreshJob job) {
-        return attempt.run(job).thenCompose(outcome -> {
+    /** Completes with the final Done, or with null when the job was cancelled. */
+    private CompletableFuture<AttemptOutcome.Done> execute(RefreshJob job, BooleanSupplier owner) {
+        return attempt.run(job, owner).thenCompose(outcome -> {
             if (outcome instanceof AttemptOutcome.Done done) {
                 log.debug("account {}: {}", job.accountId(), done.summary());
                 return CompletableFuture.completedFuture(done);
             }
+            if (outcome instanceof AttemptOutcome.Cancelled cancelled) {
+                log.debug("account {}: cancelled, {}", job.accountId(), cancelled.why());
+                return CompletableFuture.completedFuture(null);
+            }
             AttemptOutcome.Again again = (AttemptOutcome.Again) outcome;
+            if (!owner.getAsBoolean() || closing.get()) {
+                return CompletableFuture.completedFuture(null); // nobody to retry for; the next owner resumes it
+            }
             log.debug("account {}: again in {} ms ({})", job.accountId(), again.after().toMillis(), again.why());
             CompletableFuture<AttemptOutcome.Done> later = new CompletableFuture<>();
-            pool.timer().schedule(() -> execute(again.job()).whenComplete((d, e) -> {
+            pool.timer().schedule(() -> execute(again.job(), owner).whenComplete((d, e) -> {
                 if (e != null) {
                     later.completeExceptionally(e);
                 } else {
@@ -91,6 +112,15 @@ public final class RefreshCoordinator implements AutoCloseable {
         });
     }
 
+    private static String describe(Throwable error) {
+        Throwable cause = error;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause.getClass().getName();
+    }
+
+    @Override
     public RefreshCounters counters() {
         return counters;
     }
@@ -100,15 +130,27 @@ public final class RefreshCoordinator implements AutoCloseable {
         return inFlight.get();
     }
 
+    /** Provider calls in flight plus answers not yet written. */
+    public int holdingAnswers() {
+        return attempt.holdingAnswers();
+    }
+
     /**
-     * Waits (up to {@code drainTimeout}) until no provider answer is held unwritten, then stops. Jobs waiting
-     * for a lock or a retry are simply dropped: their in-flight marks in the changelog let the partition's
-     * next owner resume them, and nothing they know is lost. A held answer is different: dropped, it would be
-     * a spent refresh token.
+     * From now on no provider call starts (issue 8): jobs waiting for a lock, a permit or a retry are left to the
+     * partition's next owner, which resumes them from the changelog. Returns at once.
      */
-    @Override
-    public void close() {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
+    public void beginClose() {
+        closing.set(true);
+    }
+
+    /**
+     * Waits up to {@code timeout} until no provider answer is held unwritten: dropped, a held answer would be a
+     * spent refresh token. Call after {@link #beginClose()}, while the stream threads close.
+     *
+     * @return whether every held answer was written
+     */
+    public boolean awaitHeldAnswers(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (attempt.holdingAnswers() > 0 && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
@@ -120,7 +162,15 @@ public final class RefreshCoordinator implements AutoCloseable {
         if (attempt.holdingAnswers() > 0) {
             log.error("{} provider answers were not persisted before shutdown; see README, 'crash windows'",
                     attempt.holdingAnswers());
+            return false;
         }
+        return true;
+    }
+
+    /** Stops the pool; call after {@link #awaitHeldAnswers}, so no held answer meets a closed executor. */
+    @Override
+    public void close() {
+        beginClose();
         pool.close();
     }
 }

@@ -23,6 +23,18 @@ public final class RefreshCounters {
     final LongAdder dbRetries = new LongAdder();
     final LongAdder casConflicts = new LongAdder();
     final LongAdder accountWrites = new LongAdder();
+    /** From a provider's successful answer to its write committed: the window in which a crash loses a token. */
+    final LongAdder answerToWriteMicrosTotal = new LongAdder();
+    final java.util.concurrent.atomic.LongAccumulator answerToWriteMicrosMax =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+    /** Calls refused because the provider's breaker was open; the jobs come back when it allows. */
+    final LongAdder breakerRefusals = new LongAdder();
+    /** Accounts marked dead by a job resumed after its owner died: a crash loss, not a revoked token. */
+    final LongAdder crashInterrupted = new LongAdder();
+    /** Jobs that ended in an unexpected error (counted, logged, and finished so the account is not stuck). */
+    final LongAdder failedJobs = new LongAdder();
+    /** Jobs not run because their task closed; the partition's next owner resumes them. */
+    final LongAdder cancelled = new LongAdder();
     /** Accounts left alone because the stored {@code _token_version} is no version. */
     final LongAdder unusableVersion = new LongAdder();
 
@@ -46,6 +58,12 @@ public final class RefreshCounters {
         m.put("cas_conflicts", casConflicts.sum());
         m.put("account_writes", accountWrites.sum());
         m.put("unusable_version", unusableVersion.sum());
+        m.put("breaker_refusals", breakerRefusals.sum());
+        m.put("crash_interrupted", crashInterrupted.sum());
+        m.put("failed_jobs", failedJobs.sum());
+        m.put("cancelled", cancelled.sum());
+        m.put("answer_to_write_micros_total", answerToWriteMicrosTotal.sum());
+        m.put("answer_to_write_micros_max", answerToWriteMicrosMax.get());
         return m;
     }
 

@@ -26,6 +26,10 @@ final class RefreshDecision {
     record NotNeeded(Long storedVersion) implements Verdict {
     }
 
+    /** Marked dead for its refresh token by a worker: its status_error event may still have to be emitted. */
+    record Dead() implements Verdict {
+    }
+
     /** The stored {@code _token_version} is there but is no version: nobody can guard a write on it. */
     record Unusable(Long storedVersion) implements Verdict {
     }
@@ -47,6 +51,9 @@ final class RefreshDecision {
             // The row decides where its token goes: a mislabelled event must not send it to another vendor.
             return new Skip("event names platform " + job.platform().json() + " but the account is "
                     + account.platform(), stored);
+        }
+        if (Account.STATUS_ERROR.equals(account.status()) && account.deadForItsRefreshToken()) {
+            return new Dead();
         }
         if (!account.isActive()) {
             return new Skip("account status is " + account.status(), stored);

@@ -1,6 +1,7 @@
 package dev.tokenwarden.refresh;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.tokenwarden.events.Platform;
 
@@ -9,16 +10,26 @@ import dev.tokenwarden.events.Platform;
  *
  * @param observedVersion the {@code _token_version} the sender saw; null when it saw none
  * @param attempt provider attempts already made for this job (transient failures), from 0
+ * @param since when the job's first attempt was handed out: the retry-exhausted window is counted from it, so a
+ *     job resumed by another worker computes the window the first one may already have written (issue 8)
+ * @param resumed the job was taken over from the changelog (a restart or another worker's partition): an
+ *     {@code invalid_grant} for a token nobody replaced then most likely means the previous owner spent it and died
  */
 public record RefreshJob(long accountId, Platform platform, Duration window, Long observedVersion, boolean force,
-        int attempt) {
+        int attempt, Instant since, boolean resumed) {
 
     public static RefreshJob of(long accountId, Platform platform, Duration window, Long observedVersion,
-            boolean force) {
-        return new RefreshJob(accountId, platform, window, observedVersion, force, 0);
+            boolean force, Instant since) {
+        return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, false);
+    }
+
+    /** A job found in flight in the changelog. */
+    static RefreshJob resumed(long accountId, Platform platform, Duration window, Long observedVersion,
+            boolean force, Instant since) {
+        return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, true);
     }
 
     RefreshJob nextAttempt() {
-        return new RefreshJob(accountId, platform, window, observedVersion, force, attempt + 1);
+        return new RefreshJob(accountId, platform, window, observedVersion, force, attempt + 1, since, resumed);
     }
 }

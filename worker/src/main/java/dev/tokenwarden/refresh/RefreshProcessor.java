@@ -37,18 +37,19 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
 
     private final RefreshDeduplicator deduplicator;
-    private final RefreshCoordinator coordinator;
+    private final RefreshJobs coordinator;
     private final String source;
     private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, RefreshMemory> memory;
+    private JobScope scope;
 
     private record Finished(String key, RefreshJob job, AttemptOutcome.Done outcome) {
     }
 
     /** @param source the CloudEvents {@code ce_source} of the events this emits */
-    RefreshProcessor(RefreshDeduplicator deduplicator, RefreshCoordinator coordinator, String source) {
+    RefreshProcessor(RefreshDeduplicator deduplicator, RefreshJobs coordinator, String source) {
         this.deduplicator = deduplicator;
         this.coordinator = coordinator;
         this.source = source;
@@ -58,6 +59,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.memory = context.getStateStore(RefreshTopology.DEDUP_STORE);
+        this.scope = new JobScope("refresh task " + context.taskId());
         context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> purgeExpired());
         resumeInFlight();
@@ -71,7 +73,8 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
         if (decision instanceof DedupDecision.Act act) {
             memory.put(key, act.memory());
             start(key, RefreshJob.of(event.accountId(), event.platform(),
-                    Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force()));
+                    Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
+                    now()));
         } else if (decision instanceof DedupDecision.Coalesce coalesce) {
             memory.put(key, coalesce.memory());
             coordinator.counters().coalesced.increment();
@@ -83,7 +86,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     }
 
     private void start(String key, RefreshJob job) {
-        coordinator.submit(job, outcome -> finished.add(new Finished(key, job, outcome)));
+        coordinator.submit(job, scope, outcome -> finished.add(new Finished(key, job, outcome)));
     }
 
     private void drainFinished() {
@@ -100,13 +103,14 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
             RefreshJob job = f.job();
             RefreshMemory before = memory.get(f.key());
             RefreshMemory after = (before != null ? before
-                    : RefreshMemory.started(null, job.platform(), job.observedVersion(), job.force()))
+                    : RefreshMemory.started(null, job.platform(), job.observedVersion(), job.force(), now()))
                     .finished(f.outcome().reachedVersion(), now());
             if (after.forceWaiting()) {
-                // A forced event arrived during a non-forced attempt: run it now, against what is stored.
-                Long observed = after.forceObservedVersion();
-                after = RefreshMemory.started(after, job.platform(), observed, true);
-                start(f.key(), RefreshJob.of(job.accountId(), job.platform(), job.window(), observed, true));
+                // A forced event arrived during the attempt that it does not cover: run it now, against what is
+                // stored; the rest of the queue follows, one pass each.
+                Long observed = after.forcedWaiting().get(0);
+                after = RefreshMemory.started(after.withoutFirstForced(), job.platform(), observed, true, now());
+                start(f.key(), RefreshJob.of(job.accountId(), job.platform(), job.window(), observed, true, now()));
             }
             memory.put(f.key(), after);
         }
@@ -126,14 +130,28 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
                 RefreshMemory m = entry.value;
                 if (m.inFlight() && m.platform() != null) {
                     String[] parts = entry.key.split("\\|");
-                    start(entry.key, new RefreshJob(Long.parseLong(parts[0]), m.platform(),
-                            Duration.ofSeconds(Long.parseLong(parts[1])), m.inFlightObservedVersion(), m.inFlightForce(), 0));
+                    Instant since = m.inFlightSinceMs() > 0 ? Instant.ofEpochMilli(m.inFlightSinceMs()) : now();
+                    start(entry.key, RefreshJob.resumed(Long.parseLong(parts[0]), m.platform(),
+                            Duration.ofSeconds(Long.parseLong(parts[1])), m.inFlightObservedVersion(), m.inFlightForce(),
+                            since));
                     resumed++;
                 }
             }
         }
         if (resumed > 0) {
             log.info("resumed {} refresh attempts left in flight on this partition", resumed);
+        }
+    }
+
+    /**
+     * The task is closing (its partition was revoked, or the worker stops): its jobs that have not called the
+     * provider yet are cancelled, so only the partition's next owner — which resumes them from the changelog —
+     * can spend the refresh token (issue 8). Results still queued here are not emitted; the resumed job replays them.
+     */
+    @Override
+    public void close() {
+        if (scope != null) {
+            scope.close();
         }
     }
 

@@ -27,6 +27,11 @@ public final class RefreshTopology {
     /** Adds the refresh nodes under {@code parents}; the outbox sink may have further parents (cooldown). */
     public static void addTo(Topology topology, String[] parents, TopicNames topics, String source,
             RefreshDeduplicator deduplicator, RefreshCoordinator coordinator) {
+        addTo(topology, parents, topics, source, deduplicator, (RefreshJobs) coordinator);
+    }
+
+    static void addTo(Topology topology, String[] parents, TopicNames topics, String source,
+            RefreshDeduplicator deduplicator, RefreshJobs coordinator) {
         topology.addProcessor(ENTRY, () -> new RefreshProcessor(deduplicator, coordinator, source), parents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
                 Serdes.String(), new StateJsonSerde<>(RefreshMemory.class)), ENTRY);

@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The threads a path does its I/O on instead of a stream thread: a fixed pool for the work, a timer for
@@ -17,10 +18,12 @@ public final class BackgroundPool implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final WriteRetry writes;
 
-    public BackgroundPool(String name, int threads, Duration initialBackoff, Duration maxBackoff) {
+    /** @param isTransient which failures of a write are retried; see {@link WriteRetry} */
+    public BackgroundPool(String name, int threads, Duration initialBackoff, Duration maxBackoff,
+            Predicate<Throwable> isTransient) {
         this.executor = Executors.newFixedThreadPool(threads, named(name));
         this.timer = Executors.newSingleThreadScheduledExecutor(named(name + "-timer"));
-        this.writes = new WriteRetry(executor, timer, initialBackoff, maxBackoff);
+        this.writes = new WriteRetry(executor, timer, initialBackoff, maxBackoff, isTransient);
     }
 
     public ExecutorService executor() {
@@ -35,14 +38,17 @@ public final class BackgroundPool implements AutoCloseable {
         return writes;
     }
 
-    /** Stops retrying, lets running work finish for up to 10 s, then interrupts it. */
+    /**
+     * Stops retrying, lets running work finish for up to 2 s, then interrupts it. Held provider answers were waited
+     * for before (see the refresh coordinator); what still runs is lock waits and reads a next owner redoes.
+     */
     @Override
     public void close() {
         writes.close();
         timer.shutdownNow();
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
+            if (!executor.awaitTermination(2, TimeUnit.SECONDS)) {
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a database write until it lands. Used after the provider answered: its answer (possibly rotated
  * tokens) exists only in this process, so giving up would lose it and calling the provider again would
- * spend a token twice. Stops only when the worker shuts down.
+ * spend a token twice. Stops when the worker shuts down, and on a failure {@code isTransient} does not accept:
+ * a deterministic failure would fail the same way for ever (issue 8), so the future fails instead.
  */
 public final class WriteRetry {
     private static final Logger log = LoggerFactory.getLogger(WriteRetry.class);
@@ -22,13 +24,16 @@ public final class WriteRetry {
     private final ScheduledExecutorService timer;
     private final Duration initial;
     private final Duration max;
+    private final Predicate<Throwable> isTransient;
     private volatile boolean closed;
 
-    public WriteRetry(Executor executor, ScheduledExecutorService timer, Duration initial, Duration max) {
+    public WriteRetry(Executor executor, ScheduledExecutorService timer, Duration initial, Duration max,
+            Predicate<Throwable> isTransient) {
         this.executor = executor;
         this.timer = timer;
         this.initial = initial;
         this.max = max;
+        this.isTransient = isTransient;
     }
 
     /** Runs {@code write} on the executor until it returns; {@code onRetry} is told of each failure. */
@@ -47,6 +52,12 @@ public final class WriteRetry {
                 if (closed) {
                     log.error("account {}: write not persisted before shutdown ({}); see README, 'crash windows'",
                             accountId, e.getClass().getSimpleName());
+                    result.completeExceptionally(e);
+                    return;
+                }
+                if (!isTransient.test(e)) {
+                    log.error("account {}: database write failed for good ({}); not retried", accountId,
+                            e.getClass().getName());
                     result.completeExceptionally(e);
                     return;
                 }

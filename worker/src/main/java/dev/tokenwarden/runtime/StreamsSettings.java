@@ -30,6 +30,10 @@ final class StreamsSettings {
         p.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafka.commitInterval().toMillis());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A killed worker's partitions move after the session timeout; Kafka's 45 s default would keep its
+        // accounts waiting far longer than their locks (issue 8: resumed within 15 s).
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         // With transactions v2 a partition's first batch must land before the next is sent; pipelined batches
         // are rejected (OutOfOrderSequence) and retried after retry.backoff.ms, which stalls every commit.

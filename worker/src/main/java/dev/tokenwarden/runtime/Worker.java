@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +32,6 @@ import dev.tokenwarden.store.AccountStore;
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     /** Threads for refresh attempts; they mostly wait on I/O, so a few more than cores. */
     private static final int REFRESH_THREADS = 8;
@@ -42,13 +42,16 @@ public final class Worker implements AutoCloseable {
     private final KafkaStreams streams;
     private final Dependencies dependencies;
     private final StreamFailures failures;
+    private final WorkerConfig.Shutdown shutdown;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
 
-    private Worker(KafkaStreams streams, Dependencies dependencies, StreamFailures failures) {
+    private Worker(KafkaStreams streams, Dependencies dependencies, StreamFailures failures,
+            WorkerConfig.Shutdown shutdown) {
         this.streams = streams;
         this.dependencies = dependencies;
         this.failures = failures;
+        this.shutdown = shutdown;
     }
 
     /** What the topology's processors call out to; closed after the streams, in reverse order of creation. */
@@ -56,8 +59,7 @@ public final class Worker implements AutoCloseable {
             RefreshCoordinator refresh, CooldownRunner cooldown, GatewayPublisher sweepPublisher,
             BackgroundSweep sweep) {
         void close() {
-            sweep.close();
-            sweepPublisher.close();
+            sweepPublisher.close(CLOSE_STEP);
             refresh.close();
             cooldown.close();
             store.close();
@@ -79,7 +81,7 @@ public final class Worker implements AutoCloseable {
         AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE);
         Providers providers = Providers.create(config.providers(), clock);
         AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
-                "tokenwarden:" + config.kafka().applicationId() + ":refresh-lock:");
+                "tokenwarden:" + config.kafka().applicationId() + ":refresh-lock:", config.refresh().lockConnectWait());
         RefreshCoordinator refresh = new RefreshCoordinator(store, providers, locks, config.refresh(), clock,
                 REFRESH_THREADS);
         GatewayPublisher sweepPublisher = new GatewayPublisher(config.kafka().bootstrapServers(), config.topics(),
@@ -90,7 +92,7 @@ public final class Worker implements AutoCloseable {
         Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);
         KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, partitions, refresh, cooldown),
                 streamsSettings);
-        Worker worker = new Worker(streams, dependencies, failures);
+        Worker worker = new Worker(streams, dependencies, failures, config.shutdown());
         streams.setUncaughtExceptionHandler(e -> {
             failures.threadDeaths.increment();
             // Not the exception's text: it may quote what a record or a driver held.
@@ -110,6 +112,11 @@ public final class Worker implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The stream threads ended without {@link #close()} being called: failed beyond recovery. */
+    public synchronized boolean stoppedByItself() {
+        return !closed && stopped.getCount() == 0;
     }
 
     /** Waits until every stream thread has its partitions assigned and is processing. */
@@ -181,14 +188,40 @@ public final class Worker implements AutoCloseable {
         return dependencies.locks().operations();
     }
 
+    /**
+     * Stops within {@code shutdown.timeout} (issue 8): first no provider call starts any more and the sweep stops;
+     * then the stream threads close (committing, leaving the group so partitions move at once) while, in parallel,
+     * provider answers still held are written — each may be a rotated token that exists nowhere else.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        streams.close(new KafkaStreams.CloseOptions().timeout(CLOSE_TIMEOUT).leaveGroup(true));
+        long deadline = System.nanoTime() + shutdown.timeout().toNanos();
+        dependencies.refresh().beginClose();
+        dependencies.sweep().close();
+        CompletableFuture<Boolean> answers = CompletableFuture.supplyAsync(
+                () -> dependencies.refresh().awaitHeldAnswers(shutdown.answerDrain()), Worker::drainThread);
+        Duration streamsBudget = remaining(deadline).minus(CLOSE_STEP.multipliedBy(2));
+        streams.close(new KafkaStreams.CloseOptions()
+                .timeout(streamsBudget.isNegative() ? Duration.ZERO : streamsBudget).leaveGroup(true));
+        answers.completeOnTimeout(false, remaining(deadline).toMillis(), TimeUnit.MILLISECONDS).join();
         dependencies.close();
         stopped.countDown();
+    }
+
+    /** Each dependency's own close step; bounded, so the whole stop stays within its timeout. */
+    private static final Duration CLOSE_STEP = Duration.ofSeconds(2);
+
+    private static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+    }
+
+    private static void drainThread(Runnable r) {
+        Thread t = new Thread(r, "tokenwarden-answer-drain");
+        t.setDaemon(true);
+        t.start();
     }
 }

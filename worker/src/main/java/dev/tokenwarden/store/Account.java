@@ -33,6 +33,17 @@ public record Account(
         return updatedAt == null ? 0 : updatedAt.getEpochSecond() * 1_000_000L + updatedAt.getNano() / 1_000;
     }
 
+    /** The error_message prefix of an account the worker marked dead because the provider rejected its token. */
+    public static final String REFRESH_TOKEN_REJECTED = "refresh token rejected:";
+    /** The error_message of an account whose refresh a worker crash interrupted (the rotated token was lost). */
+    public static final String REFRESH_INTERRUPTED = "refresh interrupted by a worker crash; re-authorise";
+
+    /** Marked error by a worker because its refresh token is spent or rejected (not by an admin or a 401). */
+    public boolean deadForItsRefreshToken() {
+        return errorMessage != null
+                && (errorMessage.startsWith(REFRESH_TOKEN_REJECTED) || errorMessage.equals(REFRESH_INTERRUPTED));
+    }
+
     public boolean isActive() {
         return STATUS_ACTIVE.equals(status);
     }

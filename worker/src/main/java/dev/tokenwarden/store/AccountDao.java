@@ -59,9 +59,11 @@ public interface AccountDao {
     @SqlUpdate("""
             UPDATE accounts
                SET credentials = credentials || CAST(:updates AS jsonb),
-                   status = CASE WHEN status = 'error' AND error_message LIKE 'refresh token rejected:%'
+                   status = CASE WHEN status = 'error' AND (error_message LIKE 'refresh token rejected:%'
+                                      OR error_message = 'refresh interrupted by a worker crash; re-authorise')
                                  THEN 'active' ELSE status END,
-                   error_message = CASE WHEN status = 'error' AND error_message LIKE 'refresh token rejected:%'
+                   error_message = CASE WHEN status = 'error' AND (error_message LIKE 'refresh token rejected:%'
+                                      OR error_message = 'refresh interrupted by a worker crash; re-authorise')
                                         THEN NULL ELSE error_message END,
                    temp_unschedulable_until = CASE WHEN temp_unschedulable_reason ~ '"kind"\\s*:\\s*"auth_refresh_pending"'
                                                    THEN NULL ELSE temp_unschedulable_until END,

@@ -1,12 +1,12 @@
 package dev.tokenwarden.store;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.function.ToIntFunction;
 
 import org.jdbi.v3.core.Jdbi;
@@ -22,6 +22,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
 
 /**
  * The transactional units of the refresh and cooldown paths: each account mutation commits together with its
@@ -127,23 +128,33 @@ public final class AccountStore implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} only if this process wins the PostgreSQL advisory lock {@code name}; empty otherwise.
-     * The lock lives on one held connection, so a process that dies mid-work releases it with that connection.
+     * Claims the sweep {@code name} when no worker started one within {@code minGap}; true when this one should
+     * sweep now. One sweep per interval across the fleet, whatever the number of workers (issue 8).
      */
-    public <T> Optional<T> whileHoldingLock(String name, Supplier<T> work) {
-        return jdbi.withHandle(handle -> {
-            boolean won = handle.createQuery("SELECT pg_try_advisory_lock(hashtextextended(:name, 0))")
-                    .bind("name", name).mapTo(Boolean.class).one();
-            if (!won) {
-                return Optional.empty();
-            }
-            try {
-                return Optional.of(work.get());
-            } finally {
-                handle.createQuery("SELECT pg_advisory_unlock(hashtextextended(:name, 0))")
-                        .bind("name", name).mapTo(Boolean.class).one();
-            }
-        });
+    public boolean claimSweep(String name, Duration minGap) {
+        return jdbi.withExtension(SweepDao.class, dao -> dao.claim(name, minGap.toMillis() / 1000.0)) == 1;
+    }
+
+    /**
+     * Takes the account's refresh fence for {@code lease} unless another holder has it: the Redis lock's stand-in
+     * while Redis is down. True when {@code holder} holds it now.
+     */
+    public boolean claimFence(long accountId, String holder, Duration lease) {
+        return jdbi.withExtension(FenceDao.class, dao -> dao.claim(accountId, holder, lease.toMillis() / 1000.0)) == 1;
+    }
+
+    public void releaseFence(long accountId, String holder) {
+        jdbi.useExtension(FenceDao.class, dao -> dao.release(accountId, holder));
+    }
+
+    /** The event of the committed outbox row with this key: a replay emits exactly what a crashed run wrote. */
+    public Optional<SchedulerOutboxEvent> committedOutboxEvent(String dedupKey) {
+        return jdbi.withExtension(OutboxDao.class, dao -> dao.payload(dedupKey)).map(OutboxRows::parse);
+    }
+
+    /** The event of the account's newest committed outbox row whose key starts with {@code keyPrefix}. */
+    public Optional<SchedulerOutboxEvent> latestCommittedOutboxEvent(long accountId, String keyPrefix) {
+        return latestOutboxPayload(accountId, keyPrefix).map(OutboxRows::parse);
     }
 
     /**

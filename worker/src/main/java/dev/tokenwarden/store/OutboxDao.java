@@ -44,6 +44,9 @@ public interface OutboxDao {
              LIMIT 1""")
     Optional<String> latestPayload(@Bind("accountId") long accountId, @Bind("keyPrefix") String keyPrefix);
 
+    @SqlQuery("SELECT payload::text FROM scheduler_outbox WHERE dedup_key = :dedupKey")
+    Optional<String> payload(@Bind("dedupKey") String dedupKey);
+
     @SqlQuery("SELECT count(*) FROM scheduler_outbox")
     long count();
 

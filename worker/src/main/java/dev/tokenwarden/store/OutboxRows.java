@@ -15,4 +15,13 @@ public final class OutboxRows {
             throw new IllegalStateException("cannot serialise " + event.eventId(), e);
         }
     }
+
+    /** The event a committed row holds: what a replay emits, so it repeats the id and the body exactly. */
+    static SchedulerOutboxEvent parse(String payload) {
+        try {
+            return EventJson.mapper().readValue(payload, SchedulerOutboxEvent.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("unreadable outbox payload (" + e.getClass().getSimpleName() + ")");
+        }
+    }
 }

@@ -113,13 +113,13 @@ class WorkerConfigTest {
     }
 
     @Test
-    void shouldRequireTheLockLeaseToOutlastTheProviderAttemptTimeout() {
+    void shouldRejectAnAnswerDrainLongerThanTheWholeShutdown() {
         Map<String, String> m = minimal();
-        m.put("provider.attempt-timeout", "30s");
-        m.put("refresh.lock-lease", "30s");
+        m.put("shutdown.timeout", "10s");
+        m.put("shutdown.answer-drain", "20s");
         ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
-        assertTrue(e.getMessage().contains("refresh.lock-lease (env TOKENWARDEN_REFRESH_LOCK_LEASE): must exceed"
-                + " provider.attempt-timeout (PT30S) by at least PT5S, was 'PT30S'"), e.getMessage());
+        assertTrue(e.getMessage().contains("shutdown.answer-drain (env TOKENWARDEN_SHUTDOWN_ANSWER_DRAIN): must not"
+                + " exceed shutdown.timeout (PT10S)"), e.getMessage());
     }
 
     @Test

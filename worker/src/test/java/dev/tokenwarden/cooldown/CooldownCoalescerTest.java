@@ -38,6 +38,19 @@ class CooldownCoalescerTest {
     }
 
     @Test
+    void shouldActOnA401AgainOnceThePendingWindowItSetHasPassed() {
+        // Given a 401 acted on; its pending window is 2 minutes, the dedup window 5
+        CooldownCoalescer.Decision first = coalescer.decide(null, rejected(401, 5L, NOW), NOW);
+
+        // When the same token is rejected again 3 minutes later (its forced refresh was lost, say)
+        Instant later = NOW.plus(Duration.ofMinutes(3));
+        CooldownPlan again = coalescer.decide(first.memory(), rejected(401, 5L, later), later).plan();
+
+        // Then it acts: the dedup window never outlives the pending window it protects (issue 8)
+        assertInstanceOf(CooldownPlan.RefreshFirst.class, again);
+    }
+
+    @Test
     void shouldCollapseACooldownStormComputedMillisecondsApart() {
         CooldownCoalescer.Decision first = coalescer.decide(null, rejected(403, null, NOW), NOW);
         CooldownPlan.CoolDown plan = assertInstanceOf(CooldownPlan.CoolDown.class, first.plan());

@@ -24,7 +24,7 @@ class RefreshDeduplicatorTest {
     }
 
     private static RefreshMemory reached(long version, Instant at) {
-        return RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false).finished(version, at);
+        return RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false, at).finished(version, at);
     }
 
     @Test
@@ -37,16 +37,31 @@ class RefreshDeduplicatorTest {
 
     @Test
     void shouldCoalesceEventsWhileAnAttemptIsInFlight() {
-        RefreshMemory inFlight = RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false);
+        RefreshMemory inFlight = RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false, NOW);
         assertInstanceOf(DedupDecision.Coalesce.class, dedup.decide(inFlight, event(1L, false), NOW));
     }
 
     @Test
     void shouldRememberAForcedEventThatArrivesDuringANonForcedAttempt() {
-        RefreshMemory inFlight = RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false);
+        RefreshMemory inFlight = RefreshMemory.started(null, Platform.ANTHROPIC, 1L, false, NOW);
         RefreshMemory m = assertInstanceOf(DedupDecision.Coalesce.class, dedup.decide(inFlight, event(1L, true), NOW)).memory();
         assertTrue(m.forceWaiting());
-        assertEquals(1L, m.forceObservedVersion());
+        assertEquals(java.util.List.of(1L), m.forcedWaiting());
+    }
+
+    @Test
+    void shouldHonourForcedEventsForEveryObservedVersionWhenTheyArriveDuringAForcedAttempt() {
+        // Given a forced attempt for version 1 in flight
+        RefreshMemory inFlight = RefreshMemory.started(null, Platform.ANTHROPIC, 1L, true, NOW);
+
+        // When forced events arrive for 1 again, then 2, then 3, then 2 again
+        RefreshMemory m = inFlight;
+        for (long observed : new long[] {1, 2, 3, 2}) {
+            m = assertInstanceOf(DedupDecision.Coalesce.class, dedup.decide(m, event(observed, true), NOW)).memory();
+        }
+
+        // Then the running attempt covers 1; 2 and 3 each wait for their own pass, once
+        assertEquals(java.util.List.of(2L, 3L), m.forcedWaiting());
     }
 
     @Test
@@ -67,7 +82,7 @@ class RefreshDeduplicatorTest {
         RefreshMemory m = reached(2, NOW.minus(Duration.ofMinutes(5)));
         assertInstanceOf(DedupDecision.Act.class, dedup.decide(m, event(1L, false), NOW));
         assertTrue(m.expired(NOW, dedup.window()), "and the entry may be purged");
-        assertFalse(RefreshMemory.started(m, Platform.ANTHROPIC, 1L, false).expired(NOW, dedup.window()),
+        assertFalse(RefreshMemory.started(m, Platform.ANTHROPIC, 1L, false, NOW).expired(NOW, dedup.window()),
                 "never while in flight");
     }
 
@@ -78,7 +93,7 @@ class RefreshDeduplicatorTest {
 
     @Test
     void shouldRoundTripMemoryThroughTheChangelogSerde() {
-        RefreshMemory m = reached(2, NOW).withForceWaiting(2L);
+        RefreshMemory m = reached(2, NOW).withForcedWaiting(2L);
         StateJsonSerde<RefreshMemory> serde = new StateJsonSerde<>(RefreshMemory.class);
         assertEquals(m, serde.deserializer().deserialize("t", serde.serializer().serialize("t", m)));
     }

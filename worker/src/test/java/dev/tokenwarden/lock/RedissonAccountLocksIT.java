@@ -162,6 +162,22 @@ class RedissonAccountLocksIT {
     }
 
     @Test
+    void shouldWaitForItsFirstConnectionWithinTheConnectWaitInsteadOfAnsweringUnavailable() throws Exception {
+        // Given a worker starting while Redis is not up yet, as in a rolling deploy where Redis is just slow
+        redis.stop();
+        RedissonAccountLocks starting = new RedissonAccountLocks(URI.create(redis.url()), LEASE, keyPrefix,
+                Duration.ofSeconds(20));
+        opened.push(starting);
+
+        // When it asks for a lock at once, and Redis comes up while it waits
+        CompletableFuture<LockResult> first = starting.acquire(ACCOUNT, Duration.ZERO);
+        redis.start();
+
+        // Then it gets the lock: a Redis not reached yet is not a Redis that is down (issue 8)
+        assertInstanceOf(LockResult.Held.class, first.get(30, TimeUnit.SECONDS));
+    }
+
+    @Test
     void shouldCountAcquireAttemptsAndReleasesWhenLocking() {
         RedissonAccountLocks first = connectedWorker();
         RedissonAccountLocks second = connectedWorker();

@@ -25,7 +25,7 @@ class RefreshDecisionTest {
     }
 
     private static RefreshJob job(Long observed, boolean force) {
-        return RefreshJob.of(7, Platform.ANTHROPIC, Duration.ofMinutes(3), observed, force);
+        return RefreshJob.of(7, Platform.ANTHROPIC, Duration.ofMinutes(3), observed, force, NOW);
     }
 
     @Test
@@ -64,7 +64,7 @@ class RefreshDecisionTest {
     @Test
     void shouldNeverSendATokenToAnotherPlatformThanTheAccounts() {
         Optional<Account> anthropic = Optional.of(account("active", "oauth", creds("1", 5)));
-        RefreshJob mislabelled = RefreshJob.of(7, Platform.OPENAI, Duration.ofMinutes(3), 5L, true);
+        RefreshJob mislabelled = RefreshJob.of(7, Platform.OPENAI, Duration.ofMinutes(3), 5L, true, NOW);
         assertInstanceOf(RefreshDecision.Skip.class, RefreshDecision.decide(anthropic, mislabelled, NOW));
     }
 

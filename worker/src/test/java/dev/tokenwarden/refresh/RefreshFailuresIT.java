@@ -54,6 +54,7 @@ class RefreshFailuresIT {
         settings.put("refresh.retry.initial-backoff", "2s");
         settings.put("refresh.retry.max-backoff", "4s");
         settings.put("sweep.interval", "0s");
+        settings.put("provider.breaker-open-for", "2s");
         accounts = new TestAccounts(settings);
         oauth = SharedStack.get().oauth();
         traffic = new RefreshTraffic(SharedStack.get().kafka().bootstrapServers(), TestWorkers.topics(settings));
@@ -207,27 +208,55 @@ class RefreshFailuresIT {
     }
 
     @Test
-    void shouldLeaveTheAccountUntouchedWhenTheProviderRejectsOurClient() throws Exception {
-        // Grok only: invalid_client opens this worker's grok breaker, which must not slow the other tests.
+    void shouldLeaveTheAccountUntouchedWhenTheProviderRejectsOurClientAndRefreshItOnceTheBreakerAllows()
+            throws Exception {
+        // Given an account whose provider rejects our client once (grok only: the open breaker must not slow the
+        // other tests)
         long id = accounts.oauthAccount(oauth, Platform.GROK, 60);
         Account before = accounts.get(id);
         long wideBefore = group.counter("provider_wide_errors");
         oauth.failNext(id, Fault.INVALID_CLIENT, 1);
 
+        // When
         traffic.send(RefreshTraffic.expiring(id, Platform.GROK));
-        Await.until("provider-wide error counted", WAIT,
-                () -> group.counter("provider_wide_errors") > wideBefore && group.idle());
+        Await.until("provider-wide error counted", WAIT, () -> group.counter("provider_wide_errors") > wideBefore);
 
+        // Then the account is not touched for our configuration's fault ...
         Account after = accounts.get(id);
         assertEquals(Account.STATUS_ACTIVE, after.status());
         assertNull(after.errorMessage());
         assertNull(after.tempUnschedulableUntil(), "no cooldown");
-        assertEquals(before.credentials(), after.credentials(), "same refresh token and version");
-        assertEquals(before.updatedAt(), after.updatedAt(), "row not written");
         assertEquals(0, accounts.outboxRows(id), "no outbox row");
-        assertTrue(traffic.outboxEvents(id).isEmpty());
-        assertTrue(traffic.credentialUpdates(id).isEmpty());
-        assertEquals(1, oauth.calls(id), "provider calls");
+        // ... and the job is not dropped: it comes back when the breaker lets calls through (issue 8)
+        Await.until("refreshed after the breaker", WAIT, () -> oauth.successfulRefreshes(id) == 1 && group.idle()
+                && !traffic.credentialUpdates(id).isEmpty());
+        assertEquals(2, oauth.calls(id), "provider calls: the rejected one and the one after the breaker");
+        assertEquals(1, traffic.credentialUpdates(id).size());
+        assertTrue(accounts.get(id).credentials().tokenVersion() > before.credentials().tokenVersion());
+    }
+
+    @Test
+    void shouldFinishAJobWhoseWriteFailsForGoodAndActOnTheAccountsNextEvent() throws Exception {
+        // Given a non-rotating account whose refresh write a constraint rejects: a deterministic failure, which
+        // used to be retried for ever and kept the account "in flight" until a restart (issue 8)
+        long id = accounts.oauthAccount(oauth, Platform.GEMINI, 60);
+        String constraint = "tw_test_no_write_" + id;
+        accounts.execute("ALTER TABLE accounts ADD CONSTRAINT " + constraint + " CHECK (id <> " + id
+                + " OR (credentials->>'_token_version')::bigint = " + TestAccounts.INITIAL_VERSION + ") NOT VALID");
+        long failedBefore = group.counter("failed_jobs");
+
+        // When
+        traffic.send(RefreshTraffic.expiring(id, Platform.GEMINI));
+        Await.until("the job finished with an error", WAIT,
+                () -> group.counter("failed_jobs") > failedBefore && group.idle());
+        accounts.execute("ALTER TABLE accounts DROP CONSTRAINT " + constraint);
+        // Forced: arriving before the failed job's memory settles, it queues behind it instead of joining it.
+        traffic.send(RefreshTraffic.refreshNeeded(id, Platform.GEMINI, 180, TestAccounts.INITIAL_VERSION, true));
+
+        // Then the next event is not merged into a job that no longer exists: it refreshes the account
+        Await.until("refreshed by the next event", WAIT,
+                () -> accounts.get(id).credentials().tokenVersion() > TestAccounts.INITIAL_VERSION);
+        assertEquals(2, oauth.calls(id), "one call per job: the failed write was not followed by a second call");
     }
 
     /** Seeds OpenAI accounts until one shares the partition of {@code accountId}. */

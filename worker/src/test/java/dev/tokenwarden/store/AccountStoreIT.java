@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -350,14 +352,41 @@ class AccountStoreIT {
     }
 
     @Test
-    void shouldRunTheWorkOnlyOnceWhenTheAdvisoryLockIsHeldElsewhere() {
-        // Another thread, hence another connection: JDBI reuses the open handle within one thread.
-        AccountStore other = new AccountStore(jdbi);
-        Optional<Optional<String>> nested = store.whileHoldingLock("sweep-test", () -> CompletableFuture
-                .supplyAsync(() -> other.whileHoldingLock("sweep-test", () -> "second")).join());
+    void shouldGrantOneSweepPerIntervalWhenSeveralWorkersClaimAtOnce() throws Exception {
+        // Given eight workers asking for the same sweep at the same moment
+        String name = "sweep-" + UUID.randomUUID();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<Boolean>> claims = new ArrayList<>();
 
-        assertEquals(Optional.of(Optional.empty()), nested);
-        assertEquals(Optional.of("free again"), other.whileHoldingLock("sweep-test", () -> "free again"));
+        // When
+        for (int i = 0; i < 8; i++) {
+            claims.add(pool.submit(() -> new AccountStore(jdbi).claimSweep(name, Duration.ofMinutes(5))));
+        }
+        long won = 0;
+        for (Future<Boolean> claim : claims) {
+            won += claim.get() ? 1 : 0;
+        }
+        pool.shutdown();
+
+        // Then exactly one sweeps; nobody else within the interval; anybody after it
+        assertEquals(1, won);
+        assertFalse(store.claimSweep(name, Duration.ofMinutes(5)));
+        assertTrue(store.claimSweep(name, Duration.ZERO));
+    }
+
+    @Test
+    void shouldKeepTheFenceForItsHolderUntilReleasedOrExpired() {
+        long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\"}");
+
+        assertTrue(store.claimFence(id, "worker-a", Duration.ofMinutes(2)));
+        assertFalse(store.claimFence(id, "worker-b", Duration.ofMinutes(2)), "held by a");
+        assertTrue(store.claimFence(id, "worker-a", Duration.ofMinutes(2)), "a renews its own");
+        store.releaseFence(id, "worker-b");
+        assertFalse(store.claimFence(id, "worker-b", Duration.ofMinutes(2)), "only the holder releases");
+        store.releaseFence(id, "worker-a");
+        assertTrue(store.claimFence(id, "worker-b", Duration.ofMillis(1)), "free again");
+        jdbi.useHandle(h -> h.execute("SELECT pg_sleep(0.01)"));
+        assertTrue(store.claimFence(id, "worker-c", Duration.ofMinutes(2)), "an expired fence frees itself");
     }
 
     private static List<RefreshCandidate> candidates(long afterId, int limit, Instant now) {

@@ -1,0 +1,16 @@
+package dev.tokenwarden.refresh;
+
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/** Where the refresh processor hands its jobs: the {@link RefreshCoordinator}, or a scripted one in tests. */
+interface RefreshJobs {
+
+    /**
+     * Runs {@code job} for {@code owner}; {@code onDone} gets its final outcome on another thread, exactly once,
+     * unless the job was cancelled because {@code owner} closed.
+     */
+    void submit(RefreshJob job, BooleanSupplier owner, Consumer<AttemptOutcome.Done> onDone);
+
+    RefreshCounters counters();
+}

@@ -1,0 +1,20 @@
+package dev.tokenwarden.store;
+
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+/** {@code tokenwarden_refresh_fence}: a per-account lease in PostgreSQL, used only while Redis is down. */
+public interface FenceDao {
+
+    /** Takes the account's fence when it is free, expired, or already ours; returns 1 when held now. */
+    @SqlUpdate("""
+            INSERT INTO tokenwarden_refresh_fence AS f (account_id, holder, until)
+            VALUES (:id, :holder, now() + make_interval(secs => :leaseSeconds))
+            ON CONFLICT (account_id) DO UPDATE
+               SET holder = EXCLUDED.holder, until = EXCLUDED.until
+             WHERE f.until < now() OR f.holder = EXCLUDED.holder""")
+    int claim(@Bind("id") long accountId, @Bind("holder") String holder, @Bind("leaseSeconds") double leaseSeconds);
+
+    @SqlUpdate("DELETE FROM tokenwarden_refresh_fence WHERE account_id = :id AND holder = :holder")
+    int release(@Bind("id") long accountId, @Bind("holder") String holder);
+}

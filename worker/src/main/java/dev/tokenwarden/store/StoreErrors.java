@@ -1,0 +1,40 @@
+package dev.tokenwarden.store;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+
+import org.jdbi.v3.core.ConnectionException;
+
+/**
+ * Which database failures are worth retrying. Transient: the connection (SQLSTATE class 08, a pool timeout, a
+ * socket error), a serialization failure (40001), a deadlock (40P01), a lock or statement timeout (55P03, 57014),
+ * the server shutting down or out of resources (57P01-57P03, 53xxx). Anything else — a constraint, a data error, a
+ * bug in our SQL — fails the same way every time and must finish with an error instead of being retried for ever
+ * (issue 8).
+ */
+public final class StoreErrors {
+    private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "55P03", "57014", "57P01", "57P02",
+            "57P03");
+
+    private StoreErrors() {
+    }
+
+    public static boolean isTransient(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectionException || t instanceof SQLTransientException
+                    || t instanceof SQLRecoverableException || t instanceof IOException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                String state = sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("53") || TRANSIENT_STATES.contains(state)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
