@@ -1,11 +1,12 @@
 package dev.tokenwarden.events;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Header;
@@ -16,15 +17,16 @@ import org.apache.kafka.common.header.Headers;
  * the schema, then map to the record. Never throws for bad input. Thread-safe; get one per type
  * with {@link #forType} and reuse it.
  *
+ * <p>Every message is composed here from the error's kind and position: never from a parser's or
+ * validator's text, never repeating a value or an undeclared property name, since the payload of a
+ * misbehaving gateway may hold a token and messages go to logs and dead letters.
+ *
  * @param <T> the event record
  */
 public final class EventDecoder<T> {
 
     /** Largest payload accepted by default; real events are a few KiB at most. */
     public static final int DEFAULT_MAX_BYTES = 64 * 1024;
-
-    /** Jackson may quote part of the input in its message; keep that echo short. */
-    private static final int MAX_PARSE_MESSAGE_LENGTH = 160;
 
     private static final Map<EventType<?>, EventDecoder<?>> DEFAULTS = new ConcurrentHashMap<>();
 
@@ -66,9 +68,9 @@ public final class EventDecoder<T> {
         try {
             node = EventJson.mapper().readTree(value);
         } catch (JacksonException e) {
-            return invalid(DeadLetterReason.MALFORMED_JSON, parseMessage(e));
+            return invalid(DeadLetterReason.MALFORMED_JSON, JsonSyntaxError.describe(e));
         } catch (IOException e) {
-            return invalid(DeadLetterReason.MALFORMED_JSON, Text.abbreviate(firstLine(e.getMessage()), MAX_PARSE_MESSAGE_LENGTH));
+            return invalid(DeadLetterReason.MALFORMED_JSON, "malformed JSON: unreadable input");
         }
         return decodeTree(node);
     }
@@ -82,8 +84,8 @@ public final class EventDecoder<T> {
         if (ceType != null && ceType.value() != null) {
             String actual = new String(ceType.value(), StandardCharsets.UTF_8);
             if (!actual.equals(type.cloudEventType())) {
-                return invalid(DeadLetterReason.UNSUPPORTED_VERSION, "ce_type '" + Text.abbreviate(actual, 100)
-                        + "' is not " + type.cloudEventType());
+                return invalid(DeadLetterReason.UNSUPPORTED_VERSION,
+                        "ce_type header " + ceTypeShown(actual, ceType.value().length) + " is not " + type.cloudEventType());
             }
         }
         return decode(value);
@@ -102,9 +104,9 @@ public final class EventDecoder<T> {
         try {
             return new Decoded.Valid<>(EventJson.mapper().treeToValue(node, type.recordClass()));
         } catch (JacksonException e) {
-            // Schema-valid yet unmappable, e.g. an integer beyond the range of a Java long.
-            return invalid(DeadLetterReason.SCHEMA_VIOLATION, fieldPath(e) + ": " + Text.abbreviate(
-                    firstLine(e.getOriginalMessage()), MAX_PARSE_MESSAGE_LENGTH) + " (type)");
+            // Schema-valid yet unmappable means the schema and the record disagree; the property tests
+            // look for such documents. The exception's text would quote the value, so it is not used.
+            return invalid(DeadLetterReason.SCHEMA_VIOLATION, fieldPath(e) + ": does not fit the event's Java field (type)");
         }
     }
 
@@ -112,29 +114,21 @@ public final class EventDecoder<T> {
         return new Decoded.Invalid<>(reason, message);
     }
 
-    private static String parseMessage(JacksonException e) {
-        String message = Text.abbreviate(firstLine(e.getOriginalMessage()), MAX_PARSE_MESSAGE_LENGTH);
-        JsonLocation at = e.getLocation();
-        return at == null || at.getLineNr() < 1 ? message
-                : message + " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-    }
-
-    /** {@code $.field} in the same notation as schema messages. */
-    private static String fieldPath(JacksonException e) {
-        StringBuilder path = new StringBuilder("$");
+    /** {@code $.field} in the notation and with the masking of schema messages. */
+    private String fieldPath(JacksonException e) {
+        List<Object> segments = new ArrayList<>();
         if (e instanceof JsonMappingException mapping) {
             for (JsonMappingException.Reference ref : mapping.getPath()) {
-                path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+                segments.add(ref.getFieldName() != null ? ref.getFieldName() : ref.getIndex());
             }
         }
-        return path.toString();
+        return schema.path(segments);
     }
 
-    private static String firstLine(String message) {
-        if (message == null || message.isBlank()) {
-            return "unparseable JSON";
-        }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+    // Our own types are safe to name and the useful case (a v1 consumer reading v2 or another topic);
+    // anything else is sender text and only its size is told.
+    private static String ceTypeShown(String actual, int bytes) {
+        boolean ours = EventType.all().stream().anyMatch(t -> t.cloudEventType().equals(actual));
+        return ours ? actual : "of " + bytes + " bytes";
     }
 }

@@ -24,7 +24,7 @@ class EventDecoderTest {
         Decoded.Invalid<?> invalid = invalid(refreshNeeded.decode(utf8(refreshNeededJson("\"account_id\": -1"))));
 
         assertEquals(DeadLetterReason.SCHEMA_VIOLATION, invalid.reason());
-        assertEquals("$.account_id: must have a minimum value of 1 (minimum)", invalid.message());
+        assertEquals("$.account_id: must be at least 1 (minimum)", invalid.message());
     }
 
     @Test
@@ -95,12 +95,11 @@ class EventDecoderTest {
     }
 
     @Test
-    void shouldNamePropertyWhenItIsUnknown() {
+    void shouldNotNamePropertyWhenItIsUnknown() {
         Decoded.Invalid<?> invalid = invalid(refreshNeeded.decode(utf8(refreshNeededJson("\"access_token\": \"secret\""))));
 
         assertEquals(DeadLetterReason.SCHEMA_VIOLATION, invalid.reason());
-        assertContains(invalid.message(), "access_token", "(additionalProperties)");
-        assertFalse(invalid.message().contains("secret"));
+        assertEquals("$: unknown property (additionalProperties)", invalid.message());
     }
 
     @Test

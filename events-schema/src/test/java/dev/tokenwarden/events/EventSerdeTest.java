@@ -17,7 +17,7 @@ class EventSerdeTest {
                 () -> EventSerdes.refreshNeeded().deserializer().deserialize("t", bytes));
 
         assertEquals(DeadLetterReason.SCHEMA_VIOLATION, e.reason());
-        assertEquals("$.refresh_window_seconds: must have a minimum value of 1 (minimum)", e.detail());
+        assertEquals("$.refresh_window_seconds: must be at least 1 (minimum)", e.detail());
     }
 
     @Test
