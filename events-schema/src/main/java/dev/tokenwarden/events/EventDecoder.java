@@ -1,8 +1,11 @@
 package dev.tokenwarden.events;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,6 +32,8 @@ public final class EventDecoder<T> {
     public static final int DEFAULT_MAX_BYTES = 64 * 1024;
 
     private static final Map<EventType<?>, EventDecoder<?>> DEFAULTS = new ConcurrentHashMap<>();
+    /** Fractions and exponents read exactly; see {@link ExactNumbers}. */
+    private static final ObjectReader TREE_READER = EventJson.mapper().reader(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final EventType<T> type;
     private final EventSchema schema;
@@ -66,7 +71,7 @@ public final class EventDecoder<T> {
         }
         JsonNode node;
         try {
-            node = EventJson.mapper().readTree(value);
+            node = TREE_READER.readTree(value);
         } catch (JacksonException e) {
             return invalid(DeadLetterReason.MALFORMED_JSON, JsonSyntaxError.describe(e));
         } catch (IOException e) {
@@ -97,12 +102,13 @@ public final class EventDecoder<T> {
             String kind = node == null || node.isMissingNode() ? "nothing" : node.getNodeType().name().toLowerCase();
             return invalid(DeadLetterReason.MALFORMED_JSON, "expected a JSON object, got " + kind);
         }
-        String violations = schema.violations(node);
+        ObjectNode exact = ExactNumbers.exact((ObjectNode) node);
+        String violations = schema.violations(exact);
         if (!violations.isEmpty()) {
             return invalid(DeadLetterReason.SCHEMA_VIOLATION, violations);
         }
         try {
-            return new Decoded.Valid<>(EventJson.mapper().treeToValue(node, type.recordClass()));
+            return new Decoded.Valid<>(EventJson.mapper().treeToValue(exact, type.recordClass()));
         } catch (JacksonException e) {
             // Schema-valid yet unmappable means the schema and the record disagree; the property tests
             // look for such documents. The exception's text would quote the value, so it is not used.
