@@ -80,6 +80,20 @@ final class ConfigReader {
         return null;
     }
 
+    /** One of {@code allowed}, compared ignoring case; returned in lower case. */
+    String oneOf(Setting s, java.util.List<String> allowed) {
+        String v = string(s);
+        if (v == null) {
+            return allowed.get(0);
+        }
+        String lower = v.trim().toLowerCase(Locale.ROOT);
+        if (allowed.contains(lower)) {
+            return lower;
+        }
+        problems.add(label(s) + ": must be one of " + String.join(", ", allowed) + ", was " + s.display(v));
+        return allowed.get(0);
+    }
+
     /** A JDBC PostgreSQL URL; kept as a string because {@code jdbc:} URLs are not hierarchical URIs. */
     String jdbcUrl(Setting s) {
         String v = string(s);

@@ -26,6 +26,12 @@ public final class Settings {
     public static final Setting KAFKA_COMMIT_INTERVAL = Setting.optional("kafka.commit.interval", "100ms",
             "exactly-once commit interval; lower means faster output, more transactions");
 
+    public static final Setting KAFKA_OUTPUT_COMPRESSION = Setting.optional("kafka.output-compression", "none",
+            "compression of everything the worker produces: none, gzip, snappy, lz4 or zstd. kafkajs reads only none"
+                    + " and gzip without an extra codec");
+    /** The values {@link #KAFKA_OUTPUT_COMPRESSION} takes, as Kafka's producer spells them. */
+    public static final List<String> OUTPUT_COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
+
     public static final Setting TOPIC_REFRESH_NEEDED = Setting.optional("topic.refresh-needed",
             DEFAULT_TOPICS.refreshNeeded(), "input: refresh-needed events from gateways and the sweep");
     public static final Setting TOPIC_UPSTREAM_REJECTED = Setting.optional("topic.upstream-rejected",
@@ -112,6 +118,7 @@ public final class Settings {
 
     public static final List<Setting> ALL = concat(List.of(
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_APPLICATION_ID, KAFKA_STREAM_THREADS, KAFKA_STATE_DIR, KAFKA_COMMIT_INTERVAL,
+            KAFKA_OUTPUT_COMPRESSION,
             TOPIC_REFRESH_NEEDED, TOPIC_UPSTREAM_REJECTED, TOPIC_CREDENTIAL_UPDATED, TOPIC_SCHEDULER_OUTBOX,
             TOPIC_DEAD_LETTER,
             INTAKE_MAX_EVENT_BYTES, DEAD_LETTER_MAX_BYTES,

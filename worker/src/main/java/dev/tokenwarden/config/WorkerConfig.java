@@ -70,9 +70,12 @@ public record WorkerConfig(
                 + "]";
     }
 
-    /** @param streamsOverrides raw Kafka Streams settings given as {@code kafka.streams.*} */
+    /**
+     * @param outputCompression the producer's {@code compression.type} for every output
+     * @param streamsOverrides raw Kafka Streams settings given as {@code kafka.streams.*}
+     */
     public record Kafka(String bootstrapServers, String applicationId, int streamThreads, Path stateDir,
-            Duration commitInterval, Map<String, String> streamsOverrides) {
+            Duration commitInterval, String outputCompression, Map<String, String> streamsOverrides) {
     }
 
     /** @param password never printed; see {@link #toString()} */
@@ -114,6 +117,7 @@ public record WorkerConfig(
                 r.intBetween(Settings.KAFKA_STREAM_THREADS, 1, 64),
                 Path.of(r.string(Settings.KAFKA_STATE_DIR)),
                 r.durationBetween(Settings.KAFKA_COMMIT_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
+                r.oneOf(Settings.KAFKA_OUTPUT_COMPRESSION, Settings.OUTPUT_COMPRESSIONS),
                 source.streamsPassthrough());
         TopicNames topics = readTopics(r);
         int maxEventBytes = r.intBetween(Settings.INTAKE_MAX_EVENT_BYTES, 256, 1024 * 1024);

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.streams.StreamsConfig;
 
 import dev.tokenwarden.events.TopicNames;
 
@@ -26,7 +25,7 @@ final class InputTopics {
     }
 
     static WorkerTopology.InputPartitions partitions(Properties streamsSettings, TopicNames topics) {
-        Map<String, Object> admin = new StreamsConfig(streamsSettings).getAdminConfigs("tokenwarden-input-topics");
+        Map<String, Object> admin = KafkaClients.admin(streamsSettings, "tokenwarden-input-topics");
         try (Admin client = Admin.create(admin)) {
             Map<String, TopicDescription> found = client
                     .describeTopics(List.of(topics.refreshNeeded(), topics.upstreamRejected()))

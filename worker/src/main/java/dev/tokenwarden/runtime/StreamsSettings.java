@@ -34,7 +34,8 @@ final class StreamsSettings {
         // accounts waiting far longer than their locks (issue 8: resumed within 15 s).
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // none by default: kafkajs cannot read lz4 without a codec ("LZ4 compression not implemented", issue 9).
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), kafka.outputCompression());
         // With transactions v2 a partition's first batch must land before the next is sent; pipelined batches
         // are rejected (OutOfOrderSequence) and retried after retry.backoff.ms, which stalls every commit.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);

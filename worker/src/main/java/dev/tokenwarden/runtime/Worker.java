@@ -85,7 +85,7 @@ public final class Worker implements AutoCloseable {
         RefreshCoordinator refresh = new RefreshCoordinator(store, providers, locks, config.refresh(), clock,
                 REFRESH_THREADS);
         GatewayPublisher sweepPublisher = new GatewayPublisher(config.kafka().bootstrapServers(), config.topics(),
-                "tokenwarden-sweep");
+                "tokenwarden-sweep", KafkaClients.producer(streamsSettings, "tokenwarden-sweep"));
         BackgroundSweep sweep = new BackgroundSweep(store, sweepPublisher, config.sweep(),
                 "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
         CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS);
