@@ -105,6 +105,6 @@ public final class IntakeTopology {
         // The default partitioner of the repartition sink is Java's murmur2 of the key bytes, the rule itself.
         accepted.repartition(Repartitioned.<String, T>as(byAccount)
                 .withKeySerde(Serdes.String())
-                .withValueSerde(EventSerdes.forType(type)));
+                .withValueSerde(EventSerdes.internal(type)));
     }
 }

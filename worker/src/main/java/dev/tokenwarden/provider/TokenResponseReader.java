@@ -28,6 +28,8 @@ final class TokenResponseReader {
     /** Used when a 2xx carries no expires_in: the shortest lifetime any supported provider issues. */
     private static final long FALLBACK_EXPIRES_IN_SECONDS = 3_600;
     private static final int MAX_DESCRIPTION_CHARS = 200;
+    /** No token here lives a year; treat anything longer as a year. */
+    private static final long MAX_EXPIRES_IN_SECONDS = 366L * 24 * 3600;
     private static final Pattern ERROR_CODE = Pattern.compile("[a-z]+(_[a-z]+){0,7}");
     /** A run a token could be: long, with no spaces. Kept out of descriptions whatever the provider echoed. */
     private static final Pattern TOKEN_SHAPED = Pattern.compile("[^\\s\"']{16,}");
@@ -70,6 +72,8 @@ final class TokenResponseReader {
         if (lifetime <= 0) {
             lifetime = FALLBACK_EXPIRES_IN_SECONDS;
         }
+        // A provider's absurd lifetime must not make our own credential-updated break its schema (past year 9999).
+        lifetime = Math.min(lifetime, MAX_EXPIRES_IN_SECONDS);
         Instant expiresAt = now.plusSeconds(lifetime).minus(expiryMargin);
         Map<String, Object> updates = new LinkedHashMap<>();
         updates.put(CredentialKeys.ACCESS_TOKEN, accessToken);
