@@ -96,6 +96,16 @@ public final class Settings {
     public static final Setting COOLDOWN_REFRESH_WINDOW = Setting.optional("cooldown.refresh-window", "3m",
             "refresh window of the forced refresh-needed a 401 publishes");
 
+    public static final Setting COOLDOWN_OUTAGE_WINDOW = Setting.optional("cooldown.outage-window", "2m",
+            "a 401 storm across many accounts within this window is an outage, not revoked tokens (10s-1h)");
+    public static final Setting COOLDOWN_OUTAGE_MIN_ACCOUNTS = Setting.optional("cooldown.outage-min-accounts", "10",
+            "distinct accounts with a 401 (of one platform, or through one gateway) that make a storm (2-100000)");
+    public static final Setting COOLDOWN_OUTAGE_SHARE = Setting.optional("cooldown.outage-share", "30",
+            "percent of a platform's active accounts (this worker's share of them) with a 401 that make a storm (1-100)");
+    public static final Setting COOLDOWN_OUTAGE_HOLD = Setting.optional("cooldown.outage-hold", "15s",
+            "how long a 401 waits before it marks an account error, so a storm is seen before its first accounts die"
+                    + " (0s-5m)");
+
     public static final Setting SHUTDOWN_TIMEOUT = Setting.optional("shutdown.timeout", "25s",
             "a stop (SIGTERM) takes at most this long in all, under the 30 s grace container platforms give (1s-10m)");
     public static final Setting SHUTDOWN_ANSWER_DRAIN = Setting.optional("shutdown.answer-drain", "20s",
@@ -128,7 +138,8 @@ public final class Settings {
             REFRESH_RETRY_MAX_BACKOFF, REFRESH_EXHAUSTED_COOLDOWN,
             SWEEP_INTERVAL, SWEEP_WINDOW, SWEEP_PAGE_SIZE,
             COOLDOWN_POLICY, COOLDOWN_AUTH_PENDING, COOLDOWN_REFRESH_GRACE, COOLDOWN_MAX, COOLDOWN_GRANULARITY,
-            COOLDOWN_DEDUP_WINDOW, COOLDOWN_REFRESH_WINDOW,
+            COOLDOWN_DEDUP_WINDOW, COOLDOWN_REFRESH_WINDOW, COOLDOWN_OUTAGE_WINDOW, COOLDOWN_OUTAGE_MIN_ACCOUNTS,
+            COOLDOWN_OUTAGE_SHARE, COOLDOWN_OUTAGE_HOLD,
             SHUTDOWN_TIMEOUT, SHUTDOWN_ANSWER_DRAIN,
             PROVIDER_ENABLED, PROVIDER_ATTEMPT_TIMEOUT, PROVIDER_MAX_CONCURRENT, PROVIDER_MAX_PER_SECOND,
             PROVIDER_BREAKER_OPEN_FOR), PROVIDER_ENDPOINTS);

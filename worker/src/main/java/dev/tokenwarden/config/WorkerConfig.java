@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.tokenwarden.cooldown.CooldownPolicy;
+import dev.tokenwarden.cooldown.OutageDetector;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.provider.ProviderSettings;
@@ -35,9 +36,15 @@ public record WorkerConfig(
     public record Shutdown(Duration timeout, Duration answerDrain) {
     }
 
-    /** The upstream-rejected path (BRIEF §5). */
+    /**
+     * The upstream-rejected path (BRIEF §5).
+     *
+     * @param outage when a 401 storm across accounts is an outage (issue 9)
+     * @param outageHold how long a 401 waits before it marks an account error
+     */
     public record Cooldown(CooldownPolicy policy, Duration authPending, Duration refreshGrace, Duration max,
-            Duration granularity, Duration dedupWindow, Duration refreshWindow) {
+            Duration granularity, Duration dedupWindow, Duration refreshWindow, OutageDetector.Settings outage,
+            Duration outageHold) {
     }
 
     /**
@@ -146,8 +153,8 @@ public record WorkerConfig(
                     shutdown.answerDrain().toString());
         }
         r.finish();
-        return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep, cooldown, shutdown,
-                providers);
+        return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep,
+                cooldown, shutdown, providers);
     }
 
     private static Cooldown readCooldown(ConfigReader r) {
@@ -164,7 +171,12 @@ public record WorkerConfig(
                 r.durationBetween(Settings.COOLDOWN_MAX, Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.durationBetween(Settings.COOLDOWN_GRANULARITY, Duration.ZERO, Duration.ofHours(1)),
                 r.durationBetween(Settings.COOLDOWN_DEDUP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
-                r.durationBetween(Settings.COOLDOWN_REFRESH_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)));
+                r.durationBetween(Settings.COOLDOWN_REFRESH_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
+                new OutageDetector.Settings(
+                        r.durationBetween(Settings.COOLDOWN_OUTAGE_WINDOW, Duration.ofSeconds(10), Duration.ofHours(1)),
+                        r.intBetween(Settings.COOLDOWN_OUTAGE_MIN_ACCOUNTS, 2, 100_000),
+                        r.intBetween(Settings.COOLDOWN_OUTAGE_SHARE, 1, 100) / 100.0),
+                r.durationBetween(Settings.COOLDOWN_OUTAGE_HOLD, Duration.ZERO, Duration.ofMinutes(5)));
     }
 
     private static TopicNames readTopics(ConfigReader r) {

@@ -41,9 +41,19 @@ final class CooldownAttempt {
     private static final Logger log = LoggerFactory.getLogger(CooldownAttempt.class);
 
     /** What the attempt asks the stream thread to emit. */
-    record Outcome(List<SchedulerOutboxEvent> outbox, List<RefreshNeeded> refreshes, String summary) {
+    record Outcome(List<SchedulerOutboxEvent> outbox, List<RefreshNeeded> refreshes, String summary,
+            Duration again) {
+        Outcome(List<SchedulerOutboxEvent> outbox, List<RefreshNeeded> refreshes, String summary) {
+            this(outbox, refreshes, summary, null);
+        }
+
         static Outcome nothing(String summary) {
             return new Outcome(List.of(), List.of(), summary);
+        }
+
+        /** Decide again after {@code delay}: a 401 waits before it kills an account, to see whether a storm comes. */
+        static Outcome after(Duration delay) {
+            return new Outcome(List.of(), List.of(), "held before marking error", delay);
         }
     }
 
@@ -52,14 +62,19 @@ final class CooldownAttempt {
     private final Clock clock;
     private final CooldownCounters counters;
 
-    CooldownAttempt(AccountStore store, WorkerConfig.Cooldown settings, Clock clock, CooldownCounters counters) {
+    private final OutageDetector outage;
+
+    CooldownAttempt(AccountStore store, WorkerConfig.Cooldown settings, Clock clock, CooldownCounters counters,
+            OutageDetector outage) {
+        this.outage = outage;
         this.store = store;
         this.settings = settings;
         this.clock = clock;
         this.counters = counters;
     }
 
-    Outcome run(CooldownPlan plan) {
+    /** @param held the plan already waited {@code cooldown.outage-hold}: a 401 may now mark an account error */
+    Outcome run(CooldownPlan plan, boolean held) {
         if (plan instanceof CooldownPlan.CoolDown coolDown) {
             return coolDown(coolDown);
         }
@@ -70,10 +85,10 @@ final class CooldownAttempt {
                             + describe(markError.event())))
                     .orElse(Outcome.nothing("account gone or inactive"));
         }
-        return unauthorized((CooldownPlan.RefreshFirst) plan);
+        return unauthorized((CooldownPlan.RefreshFirst) plan, held);
     }
 
-    private Outcome unauthorized(CooldownPlan.RefreshFirst plan) {
+    private Outcome unauthorized(CooldownPlan.RefreshFirst plan, boolean held) {
         UpstreamRejected event = plan.event();
         Optional<Account> found = store.find(event.accountId());
         if (found.isEmpty() || !found.get().isActive()) {
@@ -81,7 +96,7 @@ final class CooldownAttempt {
         }
         Account account = found.get();
         if (!account.isRefreshable()) {
-            return markError(account, event, "upstream 401 and no refresh token to recover with");
+            return killOrSpare(plan, account, held, "upstream 401 and no refresh token to recover with");
         }
         if (account.credentials().tokenVersionUnusable()) {
             // No refresh could be guarded on it (issue 7); the refresh path leaves such accounts alone too.
@@ -98,7 +113,7 @@ final class CooldownAttempt {
         long age = stored == null ? -1 : clock.millis() - stored;
         // A negative age is clock skew between hosts, not a fresh token: refresh rather than kill the account.
         if (Objects.equals(observed, stored) && age >= 0 && age < settings.refreshGrace().toMillis()) {
-            return markError(account, event, "upstream 401 on a token refreshed "
+            return killOrSpare(plan, account, held, "upstream 401 on a token refreshed "
                     + Duration.ofMillis(age).toSeconds() + "s ago " + describe(event));
         }
         Instant until = plan.basis().plus(settings.authPending());
@@ -111,6 +126,26 @@ final class CooldownAttempt {
                 RefreshReason.UPSTREAM_401, true, plan.basis(), "tokenwarden/cooldown");
         counters.refreshRequested.increment();
         return new Outcome(outbox, List.of(refresh), "refresh requested");
+    }
+
+    /**
+     * A 401 that would mark the account error: not while a 401 storm across accounts is under way (an outage, not
+     * a revoked token: issue 9, sub2api #5279), where a cooldown stands in; and only after the hold, so the first
+     * accounts of a storm are not killed before it is recognised.
+     */
+    private Outcome killOrSpare(CooldownPlan.RefreshFirst plan, Account account, boolean held, String message) {
+        UpstreamRejected event = plan.event();
+        if (outage.active(event)) {
+            counters.outageSpared.increment();
+            Instant until = plan.basis().plus(settings.authPending());
+            CooldownReason reason = CooldownReason.of(CooldownReason.UPSTREAM_OUTAGE, until, plan.basis(), 401,
+                    describe(event));
+            return new Outcome(extend(account.id(), until, reason, null), List.of(), "spared: 401 storm");
+        }
+        if (!held && !settings.outageHold().isZero()) {
+            return Outcome.after(settings.outageHold());
+        }
+        return markError(account, event, message);
     }
 
     private Outcome coolDown(CooldownPlan.CoolDown plan) {

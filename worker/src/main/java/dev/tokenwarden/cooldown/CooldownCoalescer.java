@@ -41,8 +41,7 @@ public final class CooldownCoalescer {
             return new Decision(new CooldownPlan.Drop("status " + event.statusCode() + " has no action"), m);
         }
         if (action instanceof CooldownPolicy.CoolDown coolDown) {
-            Duration d = coolDown.duration().compareTo(max) > 0 ? max : coolDown.duration();
-            Instant until = basis(event, now).plus(d);
+            Instant until = until(event, coolDown.duration(), basis(event, now));
             if (!until.isAfter(now)) {
                 // Retained history read on a first start, or a lagging worker: the window is over (issue 7).
                 return new Decision(new CooldownPlan.Drop("its window ended at " + until), m);
@@ -69,6 +68,16 @@ public final class CooldownCoalescer {
                 ? new CooldownPlan.MarkError(event)
                 : new CooldownPlan.RefreshFirst(basis(event, now), event);
         return new Decision(plan, m.actedOn(observed, nowMs));
+    }
+
+    /**
+     * The end of a cooldown: when the upstream said to come back (Retry-After, or its limit's reset time, issue 9),
+     * else the policy's duration; capped by {@code cooldown.max} either way.
+     */
+    private Instant until(UpstreamRejected event, Duration policy, Instant basis) {
+        Instant cap = basis.plus(max);
+        Instant wanted = event.comeBackAt().orElse(basis.plus(policy));
+        return wanted.isAfter(cap) ? cap : wanted;
     }
 
     /**

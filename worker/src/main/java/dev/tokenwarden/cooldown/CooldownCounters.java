@@ -15,6 +15,8 @@ public final class CooldownCounters {
     final LongAdder refreshRequested = new LongAdder();
     final LongAdder staleToken = new LongAdder();
     final LongAdder dbRetries = new LongAdder();
+    /** 401s that would have marked an account error during a storm across accounts: cooled down instead. */
+    final LongAdder outageSpared = new LongAdder();
     /** Actions that failed for good (not a transient database error): finished without a write. */
     final LongAdder failed = new LongAdder();
     /** 401s on accounts whose stored {@code _token_version} is no version: left alone. */
@@ -33,6 +35,7 @@ public final class CooldownCounters {
         m.put("db_retries", dbRetries.sum());
         m.put("unusable_version", unusableVersion.sum());
         m.put("failed", failed.sum());
+        m.put("outage_spared", outageSpared.sum());
         return m;
     }
 

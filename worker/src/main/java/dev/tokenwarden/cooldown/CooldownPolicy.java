@@ -15,7 +15,8 @@ import dev.tokenwarden.events.Platform;
  * statuses not listed are counted and otherwise ignored.
  */
 public final class CooldownPolicy {
-    public static final String DEFAULT = "401=refresh-first,403=10m,529=10m";
+    /** 429 and 529 cool down until the upstream's own Retry-After or reset time when the event carries one. */
+    public static final String DEFAULT = "401=refresh-first,403=10m,429=5m,529=10m";
 
     /** What to do about one rejection. */
     public sealed interface Action {

@@ -40,6 +40,7 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CooldownMemory> memory;
+    private int partition = -1;
 
     private record Finished(String key, String eventId, CooldownAttempt.Outcome outcome) {
     }
@@ -54,6 +55,8 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.memory = context.getStateStore(CooldownTopology.COALESCE_STORE);
+        this.partition = context.taskId().partition();
+        runner.outage().owns(partition, true);
         context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> purgeExpired());
         resumeInFlight();
@@ -63,6 +66,7 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
     public void process(Record<String, UpstreamRejected> record) {
         String key = record.key();
         UpstreamRejected event = record.value();
+        runner.outage().observe(event);
         CooldownCoalescer.Decision decision = coalescer.decide(memory.get(key), event, now());
         if (decision.plan() instanceof CooldownPlan.Drop drop) {
             (drop.why().startsWith("status") ? runner.counters().ignored : runner.counters().coalesced).increment();
@@ -135,5 +139,12 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
 
     private Instant now() {
         return Instant.ofEpochMilli(context.currentSystemTimeMs());
+    }
+
+    @Override
+    public void close() {
+        if (partition >= 0) {
+            runner.outage().owns(partition, false);
+        }
     }
 }

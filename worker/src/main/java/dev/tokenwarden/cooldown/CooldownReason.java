@@ -28,6 +28,8 @@ public record CooldownReason(
     public static final String AUTH_REFRESH_PENDING = "auth_refresh_pending";
     public static final String REFRESH_RETRY_EXHAUSTED = "refresh_retry_exhausted";
     public static final String UPSTREAM_REJECTED = "upstream_rejected";
+    /** A 401 during a storm across accounts: held out of scheduling instead of marked error (issue 9). */
+    public static final String UPSTREAM_OUTAGE = "upstream_outage";
     public static final int MAX_MESSAGE = 2048;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

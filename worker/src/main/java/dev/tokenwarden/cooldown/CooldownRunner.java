@@ -1,6 +1,8 @@
 package dev.tokenwarden.cooldown;
 
 import java.time.Clock;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -25,28 +27,50 @@ public final class CooldownRunner implements AutoCloseable {
     private final CooldownCounters counters = new CooldownCounters();
     private final AtomicInteger inFlight = new AtomicInteger();
 
+    private final OutageDetector outage;
+
     public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
-            int threads) {
+            int threads, OutageDetector outage) {
+        this.outage = outage;
         this.pool = new BackgroundPool("tokenwarden-cooldown", threads, retry.initialBackoff(), retry.maxBackoff(),
                 StoreErrors::isTransient);
-        this.attempt = new CooldownAttempt(store, settings, clock, counters);
+        this.attempt = new CooldownAttempt(store, settings, clock, counters, outage);
     }
 
     void submit(CooldownPlan plan, long accountId, Consumer<CooldownAttempt.Outcome> onDone) {
         counters.actions.increment();
         inFlight.incrementAndGet();
-        pool.writes().untilDone(() -> attempt.run(plan), accountId, counters.dbRetries::increment)
+        run(plan, accountId, false, outcome -> {
+            inFlight.decrementAndGet();
+            onDone.accept(outcome);
+        });
+    }
+
+    private void run(CooldownPlan plan, long accountId, boolean held, Consumer<CooldownAttempt.Outcome> onDone) {
+        pool.writes().untilDone(() -> attempt.run(plan, held), accountId, counters.dbRetries::increment)
                 .whenComplete((outcome, error) -> {
-                    inFlight.decrementAndGet();
                     if (error != null) {
                         counters.failed.increment();
                         log.error("account {}: cooldown action failed ({}); finished without a write", accountId,
                                 error.getClass().getName());
                         onDone.accept(CooldownAttempt.Outcome.nothing("failed"));
+                    } else if (outcome.again() != null) {
+                        try {
+                            pool.timer().schedule(() -> run(plan, accountId, true, onDone),
+                                    outcome.again().toMillis(), TimeUnit.MILLISECONDS);
+                        } catch (RejectedExecutionException e) {
+                            // Stopping: the in-flight mark lets the partition's next owner run it again.
+                            onDone.accept(CooldownAttempt.Outcome.nothing("stopped while held"));
+                        }
                     } else {
                         onDone.accept(outcome);
                     }
                 });
+    }
+
+    /** The process-wide 401 storm detector the processors feed. */
+    OutageDetector outage() {
+        return outage;
     }
 
     public CooldownCounters counters() {

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.cooldown.CooldownCounters;
 import dev.tokenwarden.cooldown.CooldownRunner;
+import dev.tokenwarden.cooldown.OutageDetector;
 import dev.tokenwarden.events.GatewayPublisher;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.lock.RedissonAccountLocks;
@@ -88,7 +89,10 @@ public final class Worker implements AutoCloseable {
                 "tokenwarden-sweep", KafkaClients.producer(streamsSettings, "tokenwarden-sweep"));
         BackgroundSweep sweep = new BackgroundSweep(store, sweepPublisher, config.sweep(),
                 "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
-        CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS);
+        OutageDetector outage = new OutageDetector(config.cooldown().outage(), store::countActive,
+                partitions.upstreamRejected(), clock);
+        CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS,
+                outage);
         Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);
         KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, partitions, refresh, cooldown),
                 streamsSettings);

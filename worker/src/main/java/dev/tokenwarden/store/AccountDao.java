@@ -140,6 +140,12 @@ public interface AccountDao {
     List<RefreshCandidate> refreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
             @Bind("now") Instant now);
 
+    /** Live active accounts of a platform: the denominator of a 401 storm's share (issue 9). */
+    @SqlQuery("""
+            SELECT count(*) FROM accounts
+             WHERE platform = :platform AND deleted_at IS NULL AND status = 'active'""")
+    long countActive(@Bind("platform") String platform);
+
     final class AccountMapper implements RowMapper<Account> {
         @Override
         public Account map(ResultSet rs, StatementContext ctx) throws SQLException {

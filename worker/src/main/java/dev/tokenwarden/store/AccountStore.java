@@ -122,6 +122,11 @@ public final class AccountStore implements AutoCloseable {
         return jdbi.withExtension(AccountDao.class, dao -> dao.findLive(id));
     }
 
+    /** Live active accounts of a platform (its stored name). */
+    public long countActive(String platform) {
+        return jdbi.withExtension(AccountDao.class, dao -> dao.countActive(platform));
+    }
+
     /** One keyset page of sweep candidates after {@code afterId}; see {@link AccountDao#refreshCandidates}. */
     public List<AccountDao.RefreshCandidate> refreshCandidates(long afterId, int limit, Instant now) {
         return jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(afterId, limit, now));

@@ -51,6 +51,30 @@ class CooldownCoalescerTest {
     }
 
     @Test
+    void shouldCoolDownUntilTheUpstreamSaidToComeBackCappedByTheMaximum() {
+        // Given rate limits that say when to come back, and one that does not
+        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
+        UpstreamRejected retryAfter = new UpstreamRejected("e", 7, Platform.OPENAI, 429, "rate_limited", null, null,
+                NOW, "gw", 90, null);
+        UpstreamRejected resets = new UpstreamRejected("e", 8, Platform.ANTHROPIC, 529, null, null, null, NOW, "gw",
+                null, NOW.plus(Duration.ofMinutes(12)));
+        UpstreamRejected weekly = new UpstreamRejected("e", 9, Platform.OPENAI, 429, "usage_limit_reached", null, null,
+                NOW, "gw", null, NOW.plus(Duration.ofDays(6)));
+        UpstreamRejected silent = new UpstreamRejected("e", 10, Platform.OPENAI, 429, null, null, null, NOW, "gw");
+
+        // When / Then
+        assertEquals(NOW.plusSeconds(90), until(limits, retryAfter));
+        assertEquals(NOW.plus(Duration.ofMinutes(12)), until(limits, resets));
+        assertEquals(NOW.plus(Duration.ofMinutes(30)), until(limits, weekly), "capped by cooldown.max");
+        assertEquals(NOW.plus(Duration.ofMinutes(5)), until(limits, silent), "the default policy covers 429");
+    }
+
+    private static Instant until(CooldownCoalescer c, UpstreamRejected event) {
+        return assertInstanceOf(CooldownPlan.CoolDown.class, c.decide(null, event, NOW).plan()).until();
+    }
+
+    @Test
     void shouldCollapseACooldownStormComputedMillisecondsApart() {
         CooldownCoalescer.Decision first = coalescer.decide(null, rejected(403, null, NOW), NOW);
         CooldownPlan.CoolDown plan = assertInstanceOf(CooldownPlan.CoolDown.class, first.plan());

@@ -46,6 +46,7 @@ class UpstreamRejectedIT {
         settings = TestWorkers.isolatedSettings("rejected");
         settings.put("cooldown.granularity", "1s");
         settings.put("cooldown.refresh-grace", "2m");
+        settings.put("cooldown.outage-hold", "500ms");
         topics = TestWorkers.topics(settings);
         accounts = new TestAccounts(settings).auditUpdates();
         oauth = SharedStack.get().oauth();

@@ -1,0 +1,113 @@
+package dev.tokenwarden.cooldown;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tokenwarden.events.UpstreamRejected;
+
+/**
+ * Tells a 401 storm across many accounts — an upstream outage, or a network-level rejection of one gateway (sub2api
+ * #5279, where one bad upstream made every account unschedulable) — from N revoked tokens (issue 9). While one is
+ * declared, no 401 marks an account {@code error}; refreshes go on calmly under the provider's rate limit.
+ *
+ * <p>Declared for a platform when, within {@code window}, at least {@code minAccounts} distinct accounts of it got a
+ * 401 and they are at least {@code share} of the platform's active accounts; for a gateway ({@code source}) when at
+ * least {@code minAccounts} distinct accounts got a 401 through it alone. A worker sees only its share of the
+ * upstream-rejected partitions, so both counts are scaled by that share. One process-wide instance; thread-safe.
+ */
+public final class OutageDetector {
+    private static final Logger log = LoggerFactory.getLogger(OutageDetector.class);
+
+    public record Settings(Duration window, int minAccounts, double share) {
+    }
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Function<String, Long> activeAccounts;
+    private final int totalPartitions;
+    private final Set<Integer> ownedPartitions = ConcurrentHashMap.newKeySet();
+    /** Per platform and per source: account id → when its last 401 was seen (epoch ms). */
+    private final Map<String, Map<Long, Long>> byPlatform = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, Long>> bySource = new ConcurrentHashMap<>();
+    private final Set<String> declared = ConcurrentHashMap.newKeySet();
+    private final LongAdder declaredTotal = new LongAdder();
+
+    /**
+     * @param activeAccounts active accounts of a platform (its JSON name) in the database; may be cached
+     * @param totalPartitions partitions of the upstream-rejected topic
+     */
+    public OutageDetector(Settings settings, Function<String, Long> activeAccounts, int totalPartitions, Clock clock) {
+        this.settings = settings;
+        this.activeAccounts = activeAccounts;
+        this.totalPartitions = totalPartitions;
+        this.clock = clock;
+    }
+
+    /** A task of this worker took (or gave up) an upstream-rejected partition. */
+    void owns(int partition, boolean owned) {
+        if (owned) {
+            ownedPartitions.add(partition);
+        } else {
+            ownedPartitions.remove(partition);
+        }
+    }
+
+    /** Every 401 this worker reads, before any coalescing. */
+    void observe(UpstreamRejected event) {
+        if (event.statusCode() != 401) {
+            return;
+        }
+        long now = clock.millis();
+        byPlatform.computeIfAbsent(event.platform().json(), k -> new ConcurrentHashMap<>()).put(event.accountId(), now);
+        bySource.computeIfAbsent(event.source(), k -> new ConcurrentHashMap<>()).put(event.accountId(), now);
+    }
+
+    /** Whether a 401 storm of this platform, or through this gateway, is under way now. */
+    boolean active(UpstreamRejected event) {
+        String platform = event.platform().json();
+        // This worker sees only its partitions' accounts: scale what it must see by its share of them.
+        double mine = (double) Math.max(1, ownedPartitions.size()) / Math.max(1, totalPartitions);
+        double minAccounts = Math.max(2, Math.ceil(settings.minAccounts() * Math.min(1, mine)));
+        int platformAccounts = recent(byPlatform.get(platform));
+        int gatewayAccounts = recent(bySource.get(event.source()));
+        boolean platformWide = platformAccounts >= minAccounts
+                && platformAccounts >= settings.share() * activeAccounts.apply(platform) * Math.min(1, mine);
+        boolean gatewayWide = gatewayAccounts >= minAccounts;
+        report("platform " + platform, platformWide, platformAccounts);
+        report("gateway " + event.source(), gatewayWide, gatewayAccounts);
+        return platformWide || gatewayWide;
+    }
+
+    /** Storms declared so far (each counted once when it starts). */
+    long declaredCount() {
+        return declaredTotal.sum();
+    }
+
+    private void report(String what, boolean active, int accounts) {
+        if (active && declared.add(what)) {
+            declaredTotal.increment();
+            log.warn("401s for {} accounts of {} within {}: treating it as an outage, not revoked tokens; no account"
+                    + " is marked error while it lasts", accounts, what, settings.window());
+        } else if (!active && declared.remove(what)) {
+            log.info("the 401 storm of {} is over", what);
+        }
+    }
+
+    /** Distinct accounts seen within the window; forgets older ones as it counts. */
+    private int recent(Map<Long, Long> seen) {
+        if (seen == null) {
+            return 0;
+        }
+        long oldest = clock.millis() - settings.window().toMillis();
+        seen.values().removeIf(at -> at < oldest);
+        return seen.size();
+    }
+}
