@@ -18,14 +18,8 @@ CREATE TABLE IF NOT EXISTS accounts (
     deleted_at                TIMESTAMPTZ
 );
 
--- The scheduler and the sweep look for cooled-down accounts by deadline.
-CREATE INDEX IF NOT EXISTS idx_accounts_temp_unschedulable_until
-    ON accounts (temp_unschedulable_until);
-
--- The background sweep pages through live refreshable accounts by id (keyset pagination).
-CREATE INDEX IF NOT EXISTS idx_accounts_refresh_candidates
-    ON accounts (id)
-    WHERE deleted_at IS NULL AND status = 'active' AND type IN ('oauth', 'setup-token');
+-- Indexes are not created here: IndexMigration (version 4) adds each one only when no index of the same
+-- definition exists under another name, and CONCURRENTLY, so a large accounts table keeps taking writes (issue 9).
 
 CREATE TABLE IF NOT EXISTS scheduler_outbox (
     id          BIGSERIAL PRIMARY KEY,
@@ -37,10 +31,5 @@ CREATE TABLE IF NOT EXISTS scheduler_outbox (
     dedup_key   TEXT
 );
 
--- A replayed mutation finds its outbox row already there instead of writing a second one.
-CREATE UNIQUE INDEX IF NOT EXISTS uq_scheduler_outbox_dedup_key
-    ON scheduler_outbox (dedup_key)
-    WHERE dedup_key IS NOT NULL;
-
-CREATE INDEX IF NOT EXISTS idx_scheduler_outbox_created_at
-    ON scheduler_outbox (created_at);
+-- An older sub2api's scheduler_outbox has no dedup_key (issue 9).
+ALTER TABLE scheduler_outbox ADD COLUMN IF NOT EXISTS dedup_key TEXT;

@@ -1,7 +1,9 @@
 package dev.tokenwarden.store;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 import dev.tokenwarden.config.WorkerConfig;
 
@@ -14,15 +16,18 @@ public final class Migrations {
     }
 
     public static MigrateResult apply(WorkerConfig.Database db) {
-        return Flyway.configure()
+        FluentConfiguration config = Flyway.configure()
                 .dataSource(db.url(), db.user(), db.password())
                 .locations("classpath:db/migration")
+                .javaMigrations(new IndexMigration())
                 .table(HISTORY_TABLE)
                 // A database sub2api already created has tables but no history of ours: start from zero
                 // and let the IF NOT EXISTS statements add only what is missing.
                 .baselineOnMigrate(true)
-                .baselineVersion("0")
-                .load()
-                .migrate();
+                .baselineVersion("0");
+        // Flyway's default lock is a transaction kept open for the whole run, and CREATE INDEX CONCURRENTLY
+        // waits for every older transaction to end: it would wait for ever. A session lock instead.
+        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return config.load().migrate();
     }
 }

@@ -27,7 +27,8 @@ class MigrationsIT {
     @Test
     void shouldCreateTheReferenceSchemaAndDoNothingWhenRunAgain() throws SQLException {
         WorkerConfig.Database db = freshDatabase("migrate");
-        assertEquals(2, Migrations.apply(db).migrationsExecuted, "the reference schema, then the worker's own tables");
+        assertEquals(3, Migrations.apply(db).migrationsExecuted,
+                "the reference schema, the worker's own tables, the indexes");
         assertEquals(0, Migrations.apply(db).migrationsExecuted);
 
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
@@ -65,12 +66,73 @@ class MigrationsIT {
                     + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), deleted_at TIMESTAMPTZ, priority INT DEFAULT 0)");
             s.execute("INSERT INTO accounts (platform, type) VALUES ('anthropic', 'oauth')");
         }
-        assertEquals(2, Migrations.apply(db).migrationsExecuted);
+        assertEquals(3, Migrations.apply(db).migrationsExecuted);
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             assertEquals(List.of("1"), strings(s, "SELECT count(*) FROM accounts"));
             assertEquals(List.of("0"), strings(s, "SELECT count(*) FROM scheduler_outbox"));
         }
+    }
+
+    @Test
+    void shouldAddNoSecondIndexWhenSub2apiAlreadyHasEquivalentsUnderOtherNames() throws SQLException {
+        // Given a sub2api database with its own indexes on the columns the worker needs
+        WorkerConfig.Database db = freshDatabase("sub2api-indexes");
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, platform TEXT NOT NULL, type TEXT NOT NULL,"
+                    + " credentials JSONB NOT NULL DEFAULT '{}', status TEXT NOT NULL DEFAULT 'active',"
+                    + " temp_unschedulable_until TIMESTAMPTZ, updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                    + " deleted_at TIMESTAMPTZ)");
+            s.execute("CREATE INDEX idx_accounts_temp_unsched ON accounts (temp_unschedulable_until)");
+            s.execute("CREATE TABLE scheduler_outbox (id BIGSERIAL PRIMARY KEY, event_type TEXT NOT NULL,"
+                    + " account_id BIGINT, group_id BIGINT, payload JSONB, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                    + " dedup_key TEXT)");
+            s.execute("CREATE UNIQUE INDEX schedulerrecord_dedup_key ON scheduler_outbox (dedup_key)");
+        }
+
+        // When
+        Migrations.apply(db);
+
+        // Then each column has one index, sub2api's, and the outbox's dedup still works through it
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
+            assertEquals(List.of("idx_accounts_temp_unsched"), indexesOn(s, "accounts", "temp_unschedulable_until"));
+            assertEquals(List.of("schedulerrecord_dedup_key"), indexesOn(s, "scheduler_outbox", "dedup_key"));
+            s.execute("INSERT INTO scheduler_outbox (event_type, account_id, dedup_key) VALUES ('account_changed', 1, 'k')"
+                    + " ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING");
+            s.execute("INSERT INTO scheduler_outbox (event_type, account_id, dedup_key) VALUES ('account_changed', 1, 'k')"
+                    + " ON CONFLICT (dedup_key) WHERE dedup_key IS NOT NULL DO NOTHING");
+            assertEquals(List.of("1"), strings(s, "SELECT count(*) FROM scheduler_outbox"));
+        }
+    }
+
+    @Test
+    void shouldAddTheDedupKeyToAnOlderOutboxThatLacksIt() throws SQLException {
+        // Given an older sub2api scheduler_outbox without dedup_key
+        WorkerConfig.Database db = freshDatabase("sub2api-old-outbox");
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE scheduler_outbox (id BIGSERIAL PRIMARY KEY, event_type TEXT NOT NULL,"
+                    + " account_id BIGINT, group_id BIGINT, payload JSONB, created_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+        }
+
+        // When
+        Migrations.apply(db);
+
+        // Then
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
+                Statement s = c.createStatement()) {
+            assertTrue(columns(s, "scheduler_outbox").contains("dedup_key:text"));
+            assertEquals(List.of("uq_scheduler_outbox_dedup_key"), indexesOn(s, "scheduler_outbox", "dedup_key"));
+        }
+    }
+
+    private static List<String> indexesOn(Statement s, String table, String column) throws SQLException {
+        return strings(s, "SELECT x.relname FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid"
+                + " JOIN pg_class t ON t.oid = i.indrelid JOIN pg_attribute a ON a.attrelid = t.oid"
+                + " AND a.attnum = ANY(i.indkey) WHERE t.relname = '" + table + "' AND a.attname = '" + column
+                + "' ORDER BY 1");
     }
 
     private static List<String> columns(Statement s, String table) throws SQLException {
