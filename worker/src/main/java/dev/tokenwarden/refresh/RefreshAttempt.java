@@ -267,8 +267,11 @@ final class RefreshAttempt {
                 counters.answerToWriteMicrosMax.accumulate(micros);
                 counters.refreshed.increment();
                 counters.accountWrites.increment();
+                // expires_at as stored (Unix seconds), so a replay rebuilds the very same event body.
+                Instant expiresAt = refreshed.expiresAt() == null ? null
+                        : Instant.ofEpochSecond(refreshed.expiresAt().getEpochSecond());
                 CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), newVersion,
-                        refreshed.expiresAt(), writtenAt);
+                        expiresAt, writtenAt);
                 return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(outbox), "refreshed");
             }
             Optional<Account> now = store.find(job.accountId());
