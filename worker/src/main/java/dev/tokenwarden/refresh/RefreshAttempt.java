@@ -177,6 +177,11 @@ final class RefreshAttempt {
             counters.skipped.increment();
             return done(AttemptOutcome.Done.quietly(skip.storedVersion(), skip.why()));
         }
+        if (verdict instanceof RefreshDecision.Unreadable) {
+            // The store logged it once for this account; the counter says how often it was met.
+            counters.unreadableEnvelope.increment();
+            return done(AttemptOutcome.Done.quietly(null, "encrypted credentials not readable"));
+        }
         if (verdict instanceof RefreshDecision.Unusable) {
             // Calling the provider would rotate a token whose write no guard could protect (issue 7).
             counters.unusableVersion.increment();
@@ -302,7 +307,8 @@ final class RefreshAttempt {
         String message = job.resumed() ? CRASH_INTERRUPTED : Account.REFRESH_TOKEN_REJECTED + " " + invalid.code();
         SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.STATUS_ERROR, now.get().revision(),
                 null, null, Account.STATUS_ERROR);
-        if (store.markDead(job.accountId(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
+        // Guarded on the token the provider rejected (plaintext) or the fingerprint of the document that held it.
+        if (store.markDead(now.get(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
             counters.markedDead.increment();
             if (job.resumed()) {
                 counters.crashInterrupted.increment();

@@ -37,6 +37,8 @@ public final class RefreshCounters {
     final LongAdder cancelled = new LongAdder();
     /** Accounts left alone because the stored {@code _token_version} is no version. */
     final LongAdder unusableVersion = new LongAdder();
+    /** Jobs that met an account encrypted by sub2api that this worker cannot read (no key): left alone. */
+    final LongAdder unreadableEnvelope = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -58,6 +60,7 @@ public final class RefreshCounters {
         m.put("cas_conflicts", casConflicts.sum());
         m.put("account_writes", accountWrites.sum());
         m.put("unusable_version", unusableVersion.sum());
+        m.put("unreadable_envelope", unreadableEnvelope.sum());
         m.put("breaker_refusals", breakerRefusals.sum());
         m.put("crash_interrupted", crashInterrupted.sum());
         m.put("failed_jobs", failedJobs.sum());

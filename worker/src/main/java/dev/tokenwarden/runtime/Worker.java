@@ -24,6 +24,7 @@ import dev.tokenwarden.refresh.BackgroundSweep;
 import dev.tokenwarden.refresh.RefreshCoordinator;
 import dev.tokenwarden.refresh.RefreshCounters;
 import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.envelope.EnvelopeCipher;
 
 /**
  * One running worker process: the Kafka Streams application over {@link WorkerTopology}. A stream thread
@@ -78,7 +79,8 @@ public final class Worker implements AutoCloseable {
         // Before anything is started: a missing input topic is a clear error, not a half-started worker.
         WorkerTopology.InputPartitions partitions = InputTopics.partitions(streamsSettings, config.topics());
         Clock clock = Clock.systemUTC();
-        AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE);
+        AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE,
+                config.sub2api().credentialKey().map(EnvelopeCipher::new));
         Providers providers = Providers.create(config.providers(), clock);
         AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
                 "tokenwarden:" + config.kafka().applicationId() + ":refresh-lock:", config.refresh().lockConnectWait());
