@@ -191,6 +191,28 @@ public interface AccountDao {
     List<RefreshCandidate> refreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
             @Bind("now") Instant now);
 
+    /**
+     * The sweep's page for rows in sub2api's encrypted envelope, whose refresh token and expiry SQL cannot see: the
+     * same filters as {@link #refreshCandidates}, with the envelope's {@code __sub2api_has_refresh_token} projection
+     * for the refresh token; the caller opens each row to read its expiry and version.
+     */
+    @SqlQuery("""
+            SELECT id, platform, type, credentials::text AS credentials, status, error_message, schedulable,
+                   temp_unschedulable_until, temp_unschedulable_reason, updated_at
+              FROM accounts
+             WHERE id > :afterId
+               AND deleted_at IS NULL
+               AND status = 'active'
+               AND type IN ('oauth', 'setup-token')
+               AND (credentials->'__sub2api_credential_envelope') IS NOT NULL
+               AND (credentials->'__sub2api_has_refresh_token') = 'true'::jsonb
+               AND NOT COALESCE(temp_unschedulable_until > :now
+                                AND temp_unschedulable_reason ~ '"kind"\\s*:\\s*"refresh_retry_exhausted"', FALSE)
+             ORDER BY id
+             LIMIT :limit""")
+    List<Account> sealedRefreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
+            @Bind("now") Instant now);
+
     final class AccountMapper implements RowMapper<Account> {
         @Override
         public Account map(ResultSet rs, StatementContext ctx) throws SQLException {

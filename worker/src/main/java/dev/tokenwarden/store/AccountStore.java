@@ -181,7 +181,23 @@ public final class AccountStore implements AutoCloseable {
 
     /** One keyset page of sweep candidates after {@code afterId}; see {@link AccountDao#refreshCandidates}. */
     public List<AccountDao.RefreshCandidate> refreshCandidates(long afterId, int limit, Instant now) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(afterId, limit, now));
+        List<AccountDao.RefreshCandidate> plain =
+                jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(afterId, limit, now));
+        if (cipher.isEmpty()) {
+            return plain; // encrypted rows are left alone without a key: no event for them
+        }
+        // Keyset over both kinds: the first `limit` ids after afterId of the two pages together.
+        List<AccountDao.RefreshCandidate> merged = new java.util.ArrayList<>(plain);
+        for (Account sealed : jdbi.withExtension(AccountDao.class,
+                dao -> dao.sealedRefreshCandidates(afterId, limit, now))) {
+            Account seen = reveal(sealed);
+            // An envelope that fails a check stays in the page (the sweep pages on its size and last id) but never
+            // looks expiring: it is left alone, like every unreadable row.
+            merged.add(new AccountDao.RefreshCandidate(seen.id(), seen.platform(), seen.credentials().tokenVersion(),
+                    seen.credentials().isUnreadable() ? Optional.of(Instant.MAX) : seen.credentials().expiresAt()));
+        }
+        merged.sort(java.util.Comparator.comparingLong(AccountDao.RefreshCandidate::id));
+        return merged.size() > limit ? List.copyOf(merged.subList(0, limit)) : merged;
     }
 
     /**
