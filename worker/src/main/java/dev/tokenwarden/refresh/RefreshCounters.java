@@ -20,6 +20,8 @@ public final class RefreshCounters {
     final LongAdder providerWide = new LongAdder();
     final LongAdder lockHeldElsewhere = new LongAdder();
     final LongAdder lockUnavailable = new LongAdder();
+    /** Attempts that found sub2api's own refresh lock held (lock.sub2api-compatible) and re-check later. */
+    final LongAdder sub2apiLockHeld = new LongAdder();
     final LongAdder dbRetries = new LongAdder();
     final LongAdder casConflicts = new LongAdder();
     final LongAdder accountWrites = new LongAdder();
@@ -56,6 +58,7 @@ public final class RefreshCounters {
         m.put("provider_wide_errors", providerWide.sum());
         m.put("lock_held_elsewhere", lockHeldElsewhere.sum());
         m.put("lock_unavailable", lockUnavailable.sum());
+        m.put("sub2api_lock_held", sub2apiLockHeld.sum());
         m.put("db_retries", dbRetries.sum());
         m.put("cas_conflicts", casConflicts.sum());
         m.put("account_writes", accountWrites.sum());
