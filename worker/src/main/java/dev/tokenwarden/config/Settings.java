@@ -58,7 +58,7 @@ public final class Settings {
     public static final Setting SUB2API_CREDENTIAL_KEY_ID = Setting.optional("sub2api.credential-key-id", "primary",
             "sub2api's credential_encryption.key_id; an envelope under another key id is left alone");
     public static final Setting LOCK_SUB2API_COMPATIBLE = Setting.optional("lock.sub2api-compatible", "false",
-            "also hold sub2api's own refresh lock (oauth:refresh_lock:<cache key>) while refreshing, for a rollout"
+            "also hold sub2api's own refresh lock (oauth:refresh_lock: plus its cache key) while refreshing, for a rollout"
                     + " beside gateways whose inline refresh is still on (true/false)");
 
     public static final Setting REFRESH_DEDUP_WINDOW = Setting.optional("refresh.dedup-window", "5m",
