@@ -58,6 +58,15 @@ public final class Settings {
     public static final Setting REDIS_URL = Setting.optional("redis.url", "redis://127.0.0.1:6379",
             "Redis for the per-account refresh lock (redis:// or rediss://)");
 
+    public static final Setting SUB2API_CREDENTIAL_KEY = Setting.secret("sub2api.credential-key", "",
+            "sub2api's credential_encryption.key (64 hex characters, never printed): opens, refreshes and re-seals"
+                    + " accounts sub2api stores encrypted; empty: such accounts are left alone and counted");
+    public static final Setting SUB2API_CREDENTIAL_KEY_ID = Setting.optional("sub2api.credential-key-id", "primary",
+            "sub2api's credential_encryption.key_id; an envelope under another key id is left alone");
+    public static final Setting LOCK_SUB2API_COMPATIBLE = Setting.optional("lock.sub2api-compatible", "false",
+            "also hold sub2api's own refresh lock (oauth:refresh_lock: plus its cache key) while refreshing, for a rollout"
+                    + " beside gateways whose inline refresh is still on (true/false)");
+
     public static final Setting REFRESH_DEDUP_WINDOW = Setting.optional("refresh.dedup-window", "5m",
             "how long a reached token version makes older refresh-needed events duplicates (1s-1d)");
     public static final Setting REFRESH_LOCK_LEASE = Setting.optional("refresh.lock-lease", "10s",
@@ -134,6 +143,7 @@ public final class Settings {
             INTAKE_MAX_EVENT_BYTES, DEAD_LETTER_MAX_BYTES,
             DB_URL, DB_USER, DB_PASSWORD,
             REDIS_URL,
+            SUB2API_CREDENTIAL_KEY, SUB2API_CREDENTIAL_KEY_ID, LOCK_SUB2API_COMPATIBLE,
             REFRESH_DEDUP_WINDOW, REFRESH_LOCK_LEASE, LOCK_CONNECT_WAIT, REFRESH_RETRY_ATTEMPTS, REFRESH_RETRY_BACKOFF,
             REFRESH_RETRY_MAX_BACKOFF, REFRESH_EXHAUSTED_COOLDOWN,
             SWEEP_INTERVAL, SWEEP_WINDOW, SWEEP_PAGE_SIZE,

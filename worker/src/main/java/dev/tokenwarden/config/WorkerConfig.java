@@ -3,7 +3,9 @@ package dev.tokenwarden.config;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import dev.tokenwarden.cooldown.CooldownPolicy;
@@ -11,6 +13,7 @@ import dev.tokenwarden.cooldown.OutageDetector;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.provider.ProviderSettings;
+import dev.tokenwarden.store.envelope.CredentialKey;
 
 /**
  * The validated configuration of one worker process. Built only by {@link #from(ConfigSource)}, which
@@ -27,7 +30,17 @@ public record WorkerConfig(
         Sweep sweep,
         Cooldown cooldown,
         Shutdown shutdown,
-        Map<Platform, ProviderSettings> providers) {
+        Map<Platform, ProviderSettings> providers,
+        Sub2api sub2api) {
+
+    /**
+     * Running beside sub2api. {@code credentialKey} is empty when {@code sub2api.credential-key} is not set; its
+     * {@code toString} never shows the key.
+     *
+     * @param compatibleLock also hold sub2api's own refresh lock while refreshing
+     */
+    public record Sub2api(Optional<CredentialKey> credentialKey, boolean compatibleLock) {
+    }
 
     /**
      * How a stop goes (issue 8): the stream threads close and held provider answers are written in parallel;
@@ -73,7 +86,7 @@ public record WorkerConfig(
                 + ", deadLetterMaxBytes=" + deadLetterMaxBytes
                 + ", database=" + database + ", redisUrl=" + Setting.redactCredentials(String.valueOf(redisUrl))
                 + ", refresh=" + refresh + ", sweep=" + sweep + ", cooldown=" + cooldown + ", shutdown=" + shutdown
-                + ", providers=" + providers
+                + ", providers=" + providers + ", sub2api=" + sub2api
                 + "]";
     }
 
@@ -152,9 +165,31 @@ public record WorkerConfig(
             r.problem(Settings.SHUTDOWN_ANSWER_DRAIN, "must not exceed shutdown.timeout (" + shutdown.timeout() + ")",
                     shutdown.answerDrain().toString());
         }
+        Sub2api sub2api = readSub2api(r);
         r.finish();
         return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep,
-                cooldown, shutdown, providers);
+                cooldown, shutdown, providers, sub2api);
+    }
+
+    private static Sub2api readSub2api(ConfigReader r) {
+        String hex = r.string(Settings.SUB2API_CREDENTIAL_KEY);
+        String keyId = r.string(Settings.SUB2API_CREDENTIAL_KEY_ID);
+        Optional<CredentialKey> key = Optional.empty();
+        if (keyId == null || keyId.isBlank()) {
+            r.problem(Settings.SUB2API_CREDENTIAL_KEY_ID, "must not be blank", keyId);
+        } else if (hex != null && !hex.isBlank()) {
+            try {
+                key = Optional.of(CredentialKey.fromHex(hex, keyId.strip()));
+            } catch (IllegalArgumentException e) {
+                r.problem(Settings.SUB2API_CREDENTIAL_KEY, e.getMessage(), hex); // shown as <redacted>
+            }
+        }
+        String lock = r.string(Settings.LOCK_SUB2API_COMPATIBLE);
+        String flag = lock == null ? "" : lock.strip().toLowerCase(Locale.ROOT);
+        if (!flag.equals("true") && !flag.equals("false")) {
+            r.problem(Settings.LOCK_SUB2API_COMPATIBLE, "must be true or false", lock);
+        }
+        return new Sub2api(key, flag.equals("true"));
     }
 
     private static Cooldown readCooldown(ConfigReader r) {

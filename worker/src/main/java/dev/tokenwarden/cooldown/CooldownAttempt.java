@@ -81,6 +81,7 @@ final class CooldownAttempt {
         if (plan instanceof CooldownPlan.MarkError markError) {
             return store.find(markError.event().accountId())
                     .filter(Account::isActive)
+                    .filter(this::readable)
                     .map(a -> markError(a, markError.event(), "upstream " + markError.event().statusCode() + " "
                             + describe(markError.event())))
                     .orElse(Outcome.nothing("account gone or inactive"));
@@ -95,6 +96,9 @@ final class CooldownAttempt {
             return Outcome.nothing("account gone or inactive");
         }
         Account account = found.get();
+        if (!readable(account)) {
+            return Outcome.nothing("encrypted credentials not readable");
+        }
         if (!account.isRefreshable()) {
             return killOrSpare(plan, account, held, "upstream 401 and no refresh token to recover with");
         }
@@ -181,7 +185,7 @@ final class CooldownAttempt {
     private Outcome markError(Account account, UpstreamRejected event, String message) {
         SchedulerOutboxEvent outbox = outboxEvent(account.id(), OutboxChange.STATUS_ERROR, account.revision(), null,
                 null, Account.STATUS_ERROR);
-        if (store.markDead(account.id(), account.credentials().refreshToken().orElse(null), message,
+        if (store.markDead(account, account.credentials().refreshToken().orElse(null), message,
                 OutboxRows.of(outbox))) {
             counters.updates.increment();
             counters.markedError.increment();
@@ -191,6 +195,18 @@ final class CooldownAttempt {
         counters.unchanged.increment();
         // Already error (a replay after a crash, or a concurrent writer): emit what was committed, same id.
         return new Outcome(committedStatusError(account.id()), List.of(), "already error");
+    }
+
+    /**
+     * An account encrypted by sub2api that this worker cannot read (no key) shows no refresh token, yet it may well
+     * hold one: it is left alone and counted, never marked error (the store logs it once per account).
+     */
+    private boolean readable(Account account) {
+        if (account.credentials().isUnreadable()) {
+            counters.unreadableEnvelope.increment();
+            return false;
+        }
+        return true;
     }
 
     private List<SchedulerOutboxEvent> committedStatusError(long accountId) {

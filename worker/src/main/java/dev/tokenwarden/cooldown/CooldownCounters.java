@@ -21,6 +21,8 @@ public final class CooldownCounters {
     final LongAdder failed = new LongAdder();
     /** 401s on accounts whose stored {@code _token_version} is no version: left alone. */
     final LongAdder unusableVersion = new LongAdder();
+    /** Rejections of accounts encrypted by sub2api that this worker cannot read (no key): left alone. */
+    final LongAdder unreadableEnvelope = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -34,6 +36,7 @@ public final class CooldownCounters {
         m.put("stale_token", staleToken.sum());
         m.put("db_retries", dbRetries.sum());
         m.put("unusable_version", unusableVersion.sum());
+        m.put("unreadable_envelope", unreadableEnvelope.sum());
         m.put("failed", failed.sum());
         m.put("outage_spared", outageSpared.sum());
         return m;

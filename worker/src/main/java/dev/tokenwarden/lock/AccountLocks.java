@@ -14,6 +14,20 @@ public interface AccountLocks extends AutoCloseable {
      */
     CompletableFuture<LockResult> acquire(long accountId, Duration maxWait);
 
+    /**
+     * sub2api's own refresh lock under {@code key} ({@link Sub2apiCacheKeys#lockKey}), held beside the account lock
+     * while refreshing when {@code lock.sub2api-compatible} is on: one try, never a wait; {@link LockResult.TimedOut}
+     * when sub2api (or anyone else) holds it. When the option is off: always held, with a handle that does nothing.
+     */
+    default CompletableFuture<LockResult> acquireSub2api(String key) {
+        return CompletableFuture.completedFuture(new LockResult.Held(() -> CompletableFuture.completedFuture(null)));
+    }
+
+    /** Whether {@link #acquireSub2api} takes sub2api's real lock. */
+    default boolean sub2apiCompatible() {
+        return false;
+    }
+
     /** Lock operations sent so far (acquire attempts plus releases), for benchmarks. */
     long operations();
 

@@ -37,6 +37,8 @@ public final class RedissonAccountLocks implements AccountLocks {
     private final AtomicLong nextOwnerId = new AtomicLong(FIRST_OWNER_ID);
     private final LongAdder operations = new LongAdder();
     private final long connectDeadline;
+    /** Null unless lock.sub2api-compatible. */
+    private final Sub2apiRefreshLocks sub2api;
 
     /**
      * Does not connect and never throws for an unreachable Redis: acquires answer Unavailable until the
@@ -57,6 +59,15 @@ public final class RedissonAccountLocks implements AccountLocks {
      *     reached yet as down, or it would skip the lock beside workers that hold it (issue 8)
      */
     public RedissonAccountLocks(URI redisUrl, Duration lease, String keyPrefix, Duration connectWait) {
+        this(redisUrl, lease, keyPrefix, connectWait, false);
+    }
+
+    /**
+     * @param sub2apiCompatible also offer sub2api's own refresh lock ({@link #acquireSub2api}), its TTL the lease,
+     *     renewed every third of it while held
+     */
+    public RedissonAccountLocks(URI redisUrl, Duration lease, String keyPrefix, Duration connectWait,
+            boolean sub2apiCompatible) {
         Objects.requireNonNull(redisUrl, "redisUrl");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(keyPrefix, "keyPrefix");
@@ -76,6 +87,24 @@ public final class RedissonAccountLocks implements AccountLocks {
         this.client = Redisson.create(LockClientConfig.forLocks(redisUrl, lease));
         this.connector = new BackgroundConnector(client, keyPrefix + "connect-probe");
         this.connectDeadline = System.nanoTime() + connectWait.toNanos();
+        this.sub2api = sub2apiCompatible ? new Sub2apiRefreshLocks(client, lease) : null;
+    }
+
+    @Override
+    public CompletableFuture<LockResult> acquireSub2api(String key) {
+        if (sub2api == null) {
+            return AccountLocks.super.acquireSub2api(key);
+        }
+        operations.increment();
+        if (!connector.connected()) {
+            return CompletableFuture.completedFuture(notConnected());
+        }
+        return sub2api.acquire(key);
+    }
+
+    @Override
+    public boolean sub2apiCompatible() {
+        return sub2api != null;
     }
 
     @Override
@@ -148,6 +177,9 @@ public final class RedissonAccountLocks implements AccountLocks {
     @Override
     public void close() {
         connector.close();
+        if (sub2api != null) {
+            sub2api.close();
+        }
         // Quiet period zero: nothing of ours is in flight that a grace period would save.
         client.shutdown(0, 2, TimeUnit.SECONDS);
     }

@@ -9,6 +9,10 @@
  * fencing argument). Hence the three answers of {@link dev.tokenwarden.lock.LockResult}: held, held
  * elsewhere (re-check later, never drop), and unavailable (go on without it).
  *
+ * <p>With {@code lock.sub2api-compatible}, sub2api's own refresh lock ({@code oauth:refresh_lock:<cache key>},
+ * {@link dev.tokenwarden.lock.Sub2apiCacheKeys}) is held beside ours while refreshing, in sub2api's protocol
+ * (SET NX PX, owner-checked renewal and release).
+ *
  * <p>Contracts: nothing here blocks the calling (stream) thread, and no acquire or release completes
  * exceptionally for Redis trouble. Futures complete on Redisson I/O threads: continuations must not block.
  */

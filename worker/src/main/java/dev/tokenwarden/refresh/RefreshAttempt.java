@@ -24,6 +24,7 @@ import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.lock.LockResult;
+import dev.tokenwarden.lock.Sub2apiCacheKeys;
 import dev.tokenwarden.provider.CredentialKeys;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.provider.RefreshOutcome;
@@ -52,6 +53,8 @@ import dev.tokenwarden.store.StoreErrors;
 final class RefreshAttempt {
     private static final Logger log = LoggerFactory.getLogger(RefreshAttempt.class);
     private static final Duration LOCK_RECHECK = Duration.ofMillis(200);
+    /** sub2api's lock cannot be awaited (no pub/sub): look again after this; its holder's TTL is 30-60 s at most. */
+    private static final Duration SUB2API_LOCK_RECHECK = Duration.ofMillis(500);
     /** Outlives any attempt (its provider call is bounded by the attempt timeout, at most 5 min). */
     private static final Duration FENCE_LEASE = Duration.ofMinutes(6);
     private static final Duration FENCE_RECHECK = Duration.ofSeconds(1);
@@ -177,6 +180,11 @@ final class RefreshAttempt {
             counters.skipped.increment();
             return done(AttemptOutcome.Done.quietly(skip.storedVersion(), skip.why()));
         }
+        if (verdict instanceof RefreshDecision.Unreadable) {
+            // The store logged it once for this account; the counter says how often it was met.
+            counters.unreadableEnvelope.increment();
+            return done(AttemptOutcome.Done.quietly(null, "encrypted credentials not readable"));
+        }
         if (verdict instanceof RefreshDecision.Unusable) {
             // Calling the provider would rotate a token whose write no guard could protect (issue 7).
             counters.unusableVersion.increment();
@@ -200,6 +208,35 @@ final class RefreshAttempt {
             return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(),
                     "platform " + job.platform().json() + " is not in provider.enabled"));
         }
+        if (!locks.sub2apiCompatible()) {
+            return callProvider(job, owner, account.get(), refresh);
+        }
+        // Beside sub2api's inline refresher: hold its lock too, from the call until the write lands (issue 9).
+        String key = Sub2apiCacheKeys.lockKey(job.platform().json(), job.accountId(), account.get().credentials().asMap());
+        return locks.acquireSub2api(key).thenComposeAsync(foreign -> {
+            if (foreign instanceof LockResult.TimedOut) {
+                counters.sub2apiLockHeld.increment();
+                return again(job, SUB2API_LOCK_RECHECK, "sub2api's refresh lock held");
+            }
+            if (foreign instanceof LockResult.Unavailable unavailable) {
+                counters.lockUnavailable.increment();
+                log.warn("account {}: sub2api's refresh lock unavailable ({}); going on, the database guard holds",
+                        job.accountId(), unavailable.reason());
+                return callProvider(job, owner, account.get(), refresh);
+            }
+            LockResult.Held held = (LockResult.Held) foreign;
+            CompletableFuture<AttemptOutcome> call;
+            try {
+                call = callProvider(job, owner, account.get(), refresh);
+            } catch (RuntimeException e) {
+                call = CompletableFuture.failedFuture(e);
+            }
+            return call.whenComplete((outcome, error) -> held.handle().release());
+        }, executor);
+    }
+
+    private CompletableFuture<AttemptOutcome> callProvider(RefreshJob job, BooleanSupplier owner, Account account,
+            RefreshDecision.Refresh refresh) {
         if (!mayCallProvider(owner)) {
             // The partition moved (or the worker is stopping) while this job waited: its next owner resumes it.
             return done(new AttemptOutcome.Cancelled("its task closed before the provider call"));
@@ -208,7 +245,7 @@ final class RefreshAttempt {
         // From here until the write lands this process may hold the only copy of a rotated token.
         holdingAnswers.incrementAndGet();
         return providers.refresh(job.platform(), job.accountId(), refresh.refreshToken())
-                .thenComposeAsync(outcome -> onProviderOutcome(job, account.get(), refresh, outcome), executor)
+                .thenComposeAsync(outcome -> onProviderOutcome(job, account, refresh, outcome), executor)
                 .whenComplete((outcome, error) -> holdingAnswers.decrementAndGet());
     }
 
@@ -305,7 +342,8 @@ final class RefreshAttempt {
         String message = job.resumed() ? CRASH_INTERRUPTED : Account.REFRESH_TOKEN_REJECTED + " " + invalid.code();
         SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.STATUS_ERROR, now.get().revision(),
                 null, null, Account.STATUS_ERROR);
-        if (store.markDead(job.accountId(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
+        // Guarded on the token the provider rejected (plaintext) or the fingerprint of the document that held it.
+        if (store.markDead(now.get(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
             counters.markedDead.increment();
             if (job.resumed()) {
                 counters.crashInterrupted.increment();

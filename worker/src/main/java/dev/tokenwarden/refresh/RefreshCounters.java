@@ -20,6 +20,8 @@ public final class RefreshCounters {
     final LongAdder providerWide = new LongAdder();
     final LongAdder lockHeldElsewhere = new LongAdder();
     final LongAdder lockUnavailable = new LongAdder();
+    /** Attempts that found sub2api's own refresh lock held (lock.sub2api-compatible) and re-check later. */
+    final LongAdder sub2apiLockHeld = new LongAdder();
     final LongAdder dbRetries = new LongAdder();
     final LongAdder casConflicts = new LongAdder();
     final LongAdder accountWrites = new LongAdder();
@@ -37,6 +39,8 @@ public final class RefreshCounters {
     final LongAdder cancelled = new LongAdder();
     /** Accounts left alone because the stored {@code _token_version} is no version. */
     final LongAdder unusableVersion = new LongAdder();
+    /** Jobs that met an account encrypted by sub2api that this worker cannot read (no key): left alone. */
+    final LongAdder unreadableEnvelope = new LongAdder();
 
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -54,10 +58,12 @@ public final class RefreshCounters {
         m.put("provider_wide_errors", providerWide.sum());
         m.put("lock_held_elsewhere", lockHeldElsewhere.sum());
         m.put("lock_unavailable", lockUnavailable.sum());
+        m.put("sub2api_lock_held", sub2apiLockHeld.sum());
         m.put("db_retries", dbRetries.sum());
         m.put("cas_conflicts", casConflicts.sum());
         m.put("account_writes", accountWrites.sum());
         m.put("unusable_version", unusableVersion.sum());
+        m.put("unreadable_envelope", unreadableEnvelope.sum());
         m.put("breaker_refusals", breakerRefusals.sum());
         m.put("crash_interrupted", crashInterrupted.sum());
         m.put("failed_jobs", failedJobs.sum());

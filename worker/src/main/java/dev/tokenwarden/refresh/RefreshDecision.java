@@ -30,6 +30,13 @@ final class RefreshDecision {
     record Dead() implements Verdict {
     }
 
+    /**
+     * Encrypted by sub2api and not readable here (no {@code sub2api.credential-key}, or the envelope failed a
+     * check): left alone, never refreshed and never marked error.
+     */
+    record Unreadable(String why) implements Verdict {
+    }
+
     /** The stored {@code _token_version} is there but is no version: nobody can guard a write on it. */
     record Unusable(Long storedVersion) implements Verdict {
     }
@@ -57,6 +64,9 @@ final class RefreshDecision {
         }
         if (!account.isActive()) {
             return new Skip("account status is " + account.status(), stored);
+        }
+        if (account.credentials().isUnreadable()) {
+            return new Unreadable(account.credentials().unreadableReason());
         }
         if (!account.isRefreshable()) {
             return new Skip("account type " + account.type() + " without a refresh token is not refreshable", stored);

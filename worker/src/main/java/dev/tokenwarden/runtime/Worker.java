@@ -25,6 +25,7 @@ import dev.tokenwarden.refresh.BackgroundSweep;
 import dev.tokenwarden.refresh.RefreshCoordinator;
 import dev.tokenwarden.refresh.RefreshCounters;
 import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.envelope.EnvelopeCipher;
 
 /**
  * One running worker process: the Kafka Streams application over {@link WorkerTopology}. A stream thread
@@ -73,16 +74,24 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * The account lock's key prefix: fixed, never derived from {@code kafka.application.id}, so two deployments
+     * on one database (blue/green, a renamed application) exclude each other. It was
+     * {@code tokenwarden:<application id>:refresh-lock:} before issue 9.
+     */
+    public static final String LOCK_KEY_PREFIX = "tokenwarden:refresh-lock:";
+
     public static Worker start(WorkerConfig config) {
         StreamFailures failures = new StreamFailures();
         Properties streamsSettings = StreamsSettings.of(config, failures);
         // Before anything is started: a missing input topic is a clear error, not a half-started worker.
         WorkerTopology.InputPartitions partitions = InputTopics.partitions(streamsSettings, config.topics());
         Clock clock = Clock.systemUTC();
-        AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE);
+        AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE,
+                config.sub2api().credentialKey().map(EnvelopeCipher::new));
         Providers providers = Providers.create(config.providers(), clock);
         AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
-                "tokenwarden:" + config.kafka().applicationId() + ":refresh-lock:", config.refresh().lockConnectWait());
+                LOCK_KEY_PREFIX, config.refresh().lockConnectWait(), config.sub2api().compatibleLock());
         RefreshCoordinator refresh = new RefreshCoordinator(store, providers, locks, config.refresh(), clock,
                 REFRESH_THREADS);
         GatewayPublisher sweepPublisher = new GatewayPublisher(config.kafka().bootstrapServers(), config.topics(),

@@ -77,6 +77,57 @@ public interface AccountDao {
             @Bind("expectedVersion") String expectedVersionJson);
 
     /**
+     * {@link #mergeCredentials} for a row in sub2api's encrypted envelope: the caller decrypted the stored document,
+     * merged its keys into it and sealed the result ({@code sealedJson}, the whole object with fresh projections).
+     * Guarded on the stored fingerprint the caller read: any other writer's write changed it. Same side effects on
+     * status and the {@code auth_refresh_pending} cooldown as the plaintext merge.
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET credentials = CAST(:sealed AS jsonb),
+                   status = CASE WHEN status = 'error' AND (error_message LIKE 'refresh token rejected:%'
+                                      OR error_message = 'refresh interrupted by a worker crash; re-authorise')
+                                 THEN 'active' ELSE status END,
+                   error_message = CASE WHEN status = 'error' AND (error_message LIKE 'refresh token rejected:%'
+                                      OR error_message = 'refresh interrupted by a worker crash; re-authorise')
+                                        THEN NULL ELSE error_message END,
+                   temp_unschedulable_until = CASE WHEN temp_unschedulable_reason ~ '"kind"\\s*:\\s*"auth_refresh_pending"'
+                                                   THEN NULL ELSE temp_unschedulable_until END,
+                   temp_unschedulable_reason = CASE WHEN temp_unschedulable_reason ~ '"kind"\\s*:\\s*"auth_refresh_pending"'
+                                                    THEN NULL ELSE temp_unschedulable_reason END,
+                   updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (credentials->>'__sub2api_credential_fingerprint') = :fingerprint""")
+    int replaceSealedCredentials(@Bind("id") long id, @Bind("sealed") String sealedJson,
+            @Bind("fingerprint") String expectedFingerprint);
+
+    /**
+     * {@link #markError} for an encrypted row, whose refresh token SQL cannot see: guarded on the stored
+     * fingerprint of the document in which the caller saw the rejected token.
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET status = 'error', error_message = :message, updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND status = 'active'
+               AND (credentials->>'__sub2api_credential_fingerprint') = :fingerprint""")
+    int markErrorAtFingerprint(@Bind("id") long id, @Bind("message") String message,
+            @Bind("fingerprint") String expectedFingerprint);
+
+    /** {@link #extendCooldownAtVersion} for an encrypted row: guarded on its stored fingerprint. */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET temp_unschedulable_until = :until, temp_unschedulable_reason = :reason, updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (temp_unschedulable_until IS NULL OR temp_unschedulable_until < :until)
+               AND (credentials->>'__sub2api_credential_fingerprint') = :fingerprint""")
+    int extendCooldownAtFingerprint(@Bind("id") long id, @Bind("until") Instant until,
+            @Bind("reason") String reasonJson, @Bind("fingerprint") String expectedFingerprint);
+
+    /**
      * Marks the account dead only while it still holds the refresh token the caller saw rejected: a token
      * another writer already replaced must never get the account killed (sub2api #1381). A null
      * {@code expectedRefreshToken} matches only a row without one. Only active rows change: an admin's
@@ -145,6 +196,28 @@ public interface AccountDao {
             SELECT count(*) FROM accounts
              WHERE platform = :platform AND deleted_at IS NULL AND status = 'active'""")
     long countActive(@Bind("platform") String platform);
+
+    /**
+     * The sweep's page for rows in sub2api's encrypted envelope, whose refresh token and expiry SQL cannot see: the
+     * same filters as {@link #refreshCandidates}, with the envelope's {@code __sub2api_has_refresh_token} projection
+     * for the refresh token; the caller opens each row to read its expiry and version.
+     */
+    @SqlQuery("""
+            SELECT id, platform, type, credentials::text AS credentials, status, error_message, schedulable,
+                   temp_unschedulable_until, temp_unschedulable_reason, updated_at
+              FROM accounts
+             WHERE id > :afterId
+               AND deleted_at IS NULL
+               AND status = 'active'
+               AND type IN ('oauth', 'setup-token')
+               AND (credentials->'__sub2api_credential_envelope') IS NOT NULL
+               AND (credentials->'__sub2api_has_refresh_token') = 'true'::jsonb
+               AND NOT COALESCE(temp_unschedulable_until > :now
+                                AND temp_unschedulable_reason ~ '"kind"\\s*:\\s*"refresh_retry_exhausted"', FALSE)
+             ORDER BY id
+             LIMIT :limit""")
+    List<Account> sealedRefreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
+            @Bind("now") Instant now);
 
     final class AccountMapper implements RowMapper<Account> {
         @Override

@@ -20,30 +20,50 @@ import com.zaxxer.hikari.HikariDataSource;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
+import dev.tokenwarden.store.envelope.EnvelopeCipher;
+import dev.tokenwarden.store.envelope.EnvelopeException;
 
 /**
  * The transactional units of the refresh and cooldown paths: each account mutation commits together with its
  * outbox row, and writes the outbox row only when the guarded UPDATE changed the account. Database errors
  * propagate as JDBI exceptions; callers retry.
+ *
+ * <p>Rows in sub2api's encrypted envelope are opened here and nowhere else: {@link #find} returns their decrypted
+ * document (or, without a key, an {@link Credentials#isUnreadable() unreadable} view), and every guarded write on
+ * them compares the stored fingerprint instead of {@code _token_version} ({@link VersionGuard.Sealed}).
  */
 public final class AccountStore implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AccountStore.class);
     /** Seconds. A dead or unreachable database fails the call instead of blocking a stream thread. */
     private static final int CONNECT_TIMEOUT = 10;
     private static final int SOCKET_TIMEOUT = 10;
 
     private final Jdbi jdbi;
     private final AutoCloseable pool;
+    private final Optional<EnvelopeCipher> cipher;
+    /** Encrypted accounts already logged as unreadable: one log line per account per process at most. */
+    private final java.util.Set<Long> reportedUnreadable = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.LongAdder unreadableReads = new java.util.concurrent.atomic.LongAdder();
 
     public AccountStore(Jdbi jdbi) {
-        this(jdbi, () -> { });
+        this(jdbi, () -> { }, Optional.empty());
     }
 
-    private AccountStore(Jdbi jdbi, AutoCloseable pool) {
+    /** @param cipher sub2api's credential key; empty: encrypted rows are read as unreadable and left alone */
+    public AccountStore(Jdbi jdbi, Optional<EnvelopeCipher> cipher) {
+        this(jdbi, () -> { }, cipher);
+    }
+
+    private AccountStore(Jdbi jdbi, AutoCloseable pool, Optional<EnvelopeCipher> cipher) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
         this.pool = pool;
+        this.cipher = Objects.requireNonNull(cipher, "cipher");
     }
 
     /**
@@ -51,6 +71,10 @@ public final class AccountStore implements AutoCloseable {
      * even while PostgreSQL is down (callers retry), so a worker can start during a database outage.
      */
     public static AccountStore pooled(WorkerConfig.Database db, int poolSize) {
+        return pooled(db, poolSize, Optional.empty());
+    }
+
+    public static AccountStore pooled(WorkerConfig.Database db, int poolSize, Optional<EnvelopeCipher> cipher) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(dataSource(db));
         config.setPoolName("tokenwarden-db");
@@ -59,7 +83,7 @@ public final class AccountStore implements AutoCloseable {
         config.setConnectionTimeout(CONNECT_TIMEOUT * 1000L);
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
-        return new AccountStore(plugins(Jdbi.create(pool)), pool);
+        return new AccountStore(plugins(Jdbi.create(pool)), pool, cipher);
     }
 
     @Override
@@ -117,9 +141,42 @@ public final class AccountStore implements AutoCloseable {
         return jdbi.withExtension(OutboxDao.class, dao -> dao.latestPayload(accountId, keyPrefix));
     }
 
-    /** The live (not deleted) account, whatever its status. */
+    /** The live (not deleted) account, whatever its status; an encrypted row opened (or marked unreadable). */
     public Optional<Account> find(long id) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.findLive(id));
+        return jdbi.withExtension(AccountDao.class, dao -> dao.findLive(id)).map(this::reveal);
+    }
+
+    /** Reads of encrypted rows this store could not open (no key, or a failed check), since it started. */
+    public long unreadableEnvelopeReads() {
+        return unreadableReads.sum();
+    }
+
+    private Account reveal(Account stored) {
+        Credentials raw = stored.credentials();
+        if (!raw.isEnvelope()) {
+            return stored;
+        }
+        Credentials seen;
+        if (cipher.isEmpty()) {
+            seen = Credentials.unreadable(raw.asMap(), "encrypted by sub2api and no sub2api.credential-key is set");
+        } else {
+            try {
+                EnvelopeCipher.Opened opened = cipher.get().open(stored.id(), stored.platform(), raw.asMap());
+                seen = Credentials.opened(opened.document(), opened.fingerprint());
+            } catch (EnvelopeException e) {
+                seen = Credentials.unreadable(raw.asMap(), "envelope rejected: " + e.getMessage());
+            }
+        }
+        if (seen.isUnreadable()) {
+            unreadableReads.increment();
+            if (reportedUnreadable.add(stored.id())) {
+                log.warn("account {}: credentials {}; the account is left alone (not refreshed, never marked error)",
+                        stored.id(), seen.unreadableReason());
+            }
+        }
+        return new Account(stored.id(), stored.platform(), stored.type(), seen, stored.status(),
+                stored.errorMessage(), stored.schedulable(), stored.tempUnschedulableUntil(),
+                stored.tempUnschedulableReason(), stored.updatedAt());
     }
 
     /** Live active accounts of a platform (its stored name). */
@@ -129,7 +186,23 @@ public final class AccountStore implements AutoCloseable {
 
     /** One keyset page of sweep candidates after {@code afterId}; see {@link AccountDao#refreshCandidates}. */
     public List<AccountDao.RefreshCandidate> refreshCandidates(long afterId, int limit, Instant now) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(afterId, limit, now));
+        List<AccountDao.RefreshCandidate> plain =
+                jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(afterId, limit, now));
+        if (cipher.isEmpty()) {
+            return plain; // encrypted rows are left alone without a key: no event for them
+        }
+        // Keyset over both kinds: the first `limit` ids after afterId of the two pages together.
+        List<AccountDao.RefreshCandidate> merged = new java.util.ArrayList<>(plain);
+        for (Account sealed : jdbi.withExtension(AccountDao.class,
+                dao -> dao.sealedRefreshCandidates(afterId, limit, now))) {
+            Account seen = reveal(sealed);
+            // An envelope that fails a check stays in the page (the sweep pages on its size and last id) but never
+            // looks expiring: it is left alone, like every unreadable row.
+            merged.add(new AccountDao.RefreshCandidate(seen.id(), seen.platform(), seen.credentials().tokenVersion(),
+                    seen.credentials().isUnreadable() ? Optional.of(Instant.MAX) : seen.credentials().expiresAt()));
+        }
+        merged.sort(java.util.Comparator.comparingLong(AccountDao.RefreshCandidate::id));
+        return merged.size() > limit ? List.copyOf(merged.subList(0, limit)) : merged;
     }
 
     /**
@@ -176,10 +249,38 @@ public final class AccountStore implements AutoCloseable {
         if (credentialUpdates.get(Credentials.TOKEN_VERSION) == null) {
             throw new IllegalArgumentException("credential updates must include " + Credentials.TOKEN_VERSION);
         }
-        String updates = json(withoutEmptyValues(credentialUpdates));
-        boolean applied = mutateWithOutbox(id, outbox,
-                dao -> dao.mergeCredentials(id, updates, expected.storedJson()));
+        Map<String, Object> kept = withoutEmptyValues(credentialUpdates);
+        boolean applied = expected instanceof VersionGuard.Sealed sealed
+                ? mutateWithOutbox(id, outbox, dao -> resealMerged(dao, id, sealed, kept))
+                : mutateWithOutbox(id, outbox,
+                        dao -> dao.mergeCredentials(id, json(kept), ((VersionGuard.Plain) expected).storedJson()));
         return applied ? WriteResult.APPLIED : WriteResult.CONFLICT;
+    }
+
+    /**
+     * Inside the write's transaction: re-reads the stored envelope, and if its fingerprint is still the one read
+     * before the provider call, opens it, merges only our keys into the document (like jsonb {@code ||}), seals it
+     * afresh (new nonce, fingerprint and projections, AAD with the row's id and platform) and writes it guarded on
+     * that fingerprint. 0 when another writer changed the row.
+     */
+    private int resealMerged(AccountDao dao, long id, VersionGuard.Sealed expected, Map<String, Object> updates) {
+        EnvelopeCipher sealer = cipher.orElseThrow(
+                () -> new IllegalStateException("an encrypted row's write needs sub2api.credential-key"));
+        Optional<Account> stored = dao.findLive(id);
+        if (stored.isEmpty() || expected.fingerprint() == null
+                || !expected.fingerprint().equals(EnvelopeCipher.storedFingerprint(stored.get().credentials().asMap()))) {
+            return 0;
+        }
+        Account row = stored.get();
+        Map<String, Object> document;
+        try {
+            document = new LinkedHashMap<>(sealer.open(id, row.platform(), row.credentials().asMap()).document());
+        } catch (EnvelopeException e) {
+            throw new IllegalStateException("account " + id + ": stored envelope no longer opens: " + e.getMessage());
+        }
+        document.putAll(updates);
+        String sealedJson = json(sealer.seal(id, row.platform(), document));
+        return dao.replaceSealedCredentials(id, sealedJson, expected.fingerprint());
     }
 
     /**
@@ -189,6 +290,27 @@ public final class AccountStore implements AutoCloseable {
     public boolean markDead(long id, String expectedRefreshToken, String message, OutboxRow outbox) {
         Objects.requireNonNull(outbox, "outbox");
         return mutateWithOutbox(id, outbox, dao -> dao.markError(id, message, expectedRefreshToken));
+    }
+
+    /**
+     * {@link #markDead(long, String, String, OutboxRow)} for the account as {@code asRead}, in which
+     * {@code rejectedRefreshToken} (null: none) was seen: a plaintext row is guarded on that token in SQL; an
+     * encrypted row, whose token SQL cannot see, on the fingerprint of the document that held it. An unreadable
+     * encrypted row is never marked.
+     */
+    public boolean markDead(Account asRead, String rejectedRefreshToken, String message, OutboxRow outbox) {
+        Objects.requireNonNull(outbox, "outbox");
+        Credentials seen = asRead.credentials();
+        if (seen.isUnreadable()) {
+            return false;
+        }
+        if (seen.versionGuard() instanceof VersionGuard.Sealed sealed) {
+            return sealed.fingerprint() != null
+                    && Objects.equals(seen.refreshToken().orElse(null), rejectedRefreshToken)
+                    && mutateWithOutbox(asRead.id(), outbox,
+                            dao -> dao.markErrorAtFingerprint(asRead.id(), message, sealed.fingerprint()));
+        }
+        return markDead(asRead.id(), rejectedRefreshToken, message, outbox);
     }
 
     /** Extends the cooldown to {@code until} unless it already ends at or after it. Returns whether it changed. */
@@ -204,8 +326,9 @@ public final class AccountStore implements AutoCloseable {
         Objects.requireNonNull(until, "until");
         Objects.requireNonNull(outbox, "outbox");
         Objects.requireNonNull(expected, "expected");
-        return mutateWithOutbox(id, outbox,
-                dao -> dao.extendCooldownAtVersion(id, until, reasonJson, expected.storedJson()));
+        return mutateWithOutbox(id, outbox, dao -> expected instanceof VersionGuard.Sealed sealed
+                ? dao.extendCooldownAtFingerprint(id, until, reasonJson, sealed.fingerprint())
+                : dao.extendCooldownAtVersion(id, until, reasonJson, ((VersionGuard.Plain) expected).storedJson()));
     }
 
     /** One transaction: the guarded mutation, then the outbox row only if the mutation changed the row. */

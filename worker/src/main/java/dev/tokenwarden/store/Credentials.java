@@ -19,10 +19,16 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import dev.tokenwarden.events.EventJson;
+import dev.tokenwarden.store.envelope.EnvelopeCipher;
 
 /**
  * Read-only view of {@code accounts.credentials}. The map holds live tokens, so {@link #toString()} shows key
  * names only; nothing here ever logs a value.
+ *
+ * <p>A row in sub2api's encrypted envelope is seen through {@link AccountStore}: {@link #opened} holds the decrypted
+ * document and the fingerprint stored beside it (the compare-and-set guard); {@link #unreadable} holds only the
+ * stored projections, when the worker has no key (or the envelope failed an opening check): such a row is left
+ * alone, never refreshed and never marked error.
  */
 public final class Credentials {
     public static final String REFRESH_TOKEN = "refresh_token";
@@ -38,9 +44,44 @@ public final class Credentials {
     private static final Credentials EMPTY = new Credentials(Map.of());
 
     private final Map<String, Object> values;
+    /** Null for a legacy plaintext row; the stored fingerprint for a row in the envelope. */
+    private final String sealedFingerprint;
+    /** Why an encrypted row could not be read (no key, a failed check); null when readable. */
+    private final String unreadable;
 
     private Credentials(Map<String, Object> values) {
+        this(values, null, null);
+    }
+
+    private Credentials(Map<String, Object> values, String sealedFingerprint, String unreadable) {
         this.values = values;
+        this.sealedFingerprint = sealedFingerprint;
+        this.unreadable = unreadable;
+    }
+
+    /** The decrypted document of an envelope row and the fingerprint stored beside it. */
+    static Credentials opened(Map<String, Object> document, String storedFingerprint) {
+        return new Credentials(Collections.unmodifiableMap(new LinkedHashMap<>(document)), storedFingerprint, null);
+    }
+
+    /** An envelope row the worker cannot read: only its (non-secret) stored object, and why. */
+    static Credentials unreadable(Map<String, Object> stored, String why) {
+        return new Credentials(stored, EnvelopeCipher.storedFingerprint(stored), why);
+    }
+
+    /** Any of sub2api's reserved envelope keys at the top level (as parsed, before the store opened it). */
+    public boolean isEnvelope() {
+        return sealedFingerprint != null || unreadable != null || EnvelopeCipher.isSealed(values);
+    }
+
+    /** Stored encrypted and not readable by this worker: leave the account alone. */
+    public boolean isUnreadable() {
+        return unreadable != null;
+    }
+
+    /** Why {@link #isUnreadable()}; null when readable. Names a check, never content. */
+    public String unreadableReason() {
+        return unreadable;
     }
 
     /** Parses the jsonb text of the column; {@code null}, blank or {@code null} JSON give an empty view. */
@@ -78,11 +119,14 @@ public final class Credentials {
 
     /** The stored version exactly as read, for the compare-and-set. */
     public VersionGuard versionGuard() {
+        if (sealedFingerprint != null || unreadable != null) {
+            return VersionGuard.sealed(sealedFingerprint);
+        }
         if (!values.containsKey(TOKEN_VERSION)) {
             return VersionGuard.ABSENT;
         }
         try {
-            return new VersionGuard(EventJson.mapper().writeValueAsString(values.get(TOKEN_VERSION)));
+            return new VersionGuard.Plain(EventJson.mapper().writeValueAsString(values.get(TOKEN_VERSION)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a parsed JSON value is not writable: " + e.getClass().getSimpleName());
         }
@@ -152,7 +196,9 @@ public final class Credentials {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Credentials other && values.equals(other.values);
+        return o instanceof Credentials other && values.equals(other.values)
+                && java.util.Objects.equals(sealedFingerprint, other.sealedFingerprint)
+                && java.util.Objects.equals(unreadable, other.unreadable);
     }
 
     @Override
@@ -163,6 +209,7 @@ public final class Credentials {
     /** Key names only: the values are tokens. */
     @Override
     public String toString() {
-        return "Credentials" + values.keySet();
+        return (sealedFingerprint != null || unreadable != null ? "SealedCredentials" : "Credentials")
+                + values.keySet() + (unreadable != null ? "(unreadable: " + unreadable + ")" : "");
     }
 }

@@ -1,18 +1,34 @@
 package dev.tokenwarden.store;
 
 /**
- * The stored {@code _token_version} exactly as it was read, as the compare-and-set compares it: its JSON value
- * ({@code 1714000000000}, {@code 1714000000000.0}, {@code "01714000000000"} …) or {@link #ABSENT}. Comparing a
- * re-formatted number with the stored text once failed the write after the provider had rotated the token, and
- * the new token was discarded (issue 7); jsonb equality on the value read cannot fail that way.
- *
- * @param storedJson the JSON text of the stored value, or null when the key is absent
+ * What a compare-and-set on {@code accounts.credentials} compares, as it was read before calling the provider.
+ * <ul>
+ * <li>{@link Plain}: a legacy plaintext row's stored {@code _token_version} exactly as read, as its JSON value
+ *     ({@code 1714000000000}, {@code 1714000000000.0}, {@code "01714000000000"} …) or {@link #ABSENT}. Comparing a
+ *     re-formatted number with the stored text once failed the write after the provider had rotated the token, and
+ *     the new token was discarded (issue 7); jsonb equality on the value read cannot fail that way.
+ * <li>{@link Sealed}: a row in sub2api's encrypted envelope, whose {@code _token_version} SQL cannot see. Its
+ *     stored {@code __sub2api_credential_fingerprint} is an HMAC of the whole document, so it changes with every
+ *     write of any writer: equal fingerprints mean the very document that was read.
+ * </ul>
  */
-public record VersionGuard(String storedJson) {
-    public static final VersionGuard ABSENT = new VersionGuard(null);
+public sealed interface VersionGuard permits VersionGuard.Plain, VersionGuard.Sealed {
+    Plain ABSENT = new Plain(null);
 
     /** The guard of a version stored as a JSON integer, as this worker writes it. */
-    public static VersionGuard number(long version) {
-        return new VersionGuard(Long.toString(version));
+    static Plain number(long version) {
+        return new Plain(Long.toString(version));
+    }
+
+    static Sealed sealed(String fingerprint) {
+        return new Sealed(fingerprint);
+    }
+
+    /** @param storedJson the JSON text of the stored value, or null when the key is absent */
+    record Plain(String storedJson) implements VersionGuard {
+    }
+
+    /** @param fingerprint the stored fingerprint as read; null (never matches) when the row had none */
+    record Sealed(String fingerprint) implements VersionGuard {
     }
 }

@@ -143,4 +143,40 @@ class WorkerConfigTest {
         assertEquals(Duration.ofSeconds(30), Durations.parse("PT30S"));
         assertEquals(null, Durations.parse("5 minutes"));
     }
+
+    @Test
+    void shouldNameTheCredentialKeySettingWithoutPrintingItWhenTheKeyIsNotSixtyFourHex() {
+        // Given a key one character short, and a lock flag that is no boolean
+        Map<String, String> m = minimal();
+        String badKey = "ab".repeat(31) + "c";
+        m.put("sub2api.credential-key", badKey);
+        m.put("lock.sub2api-compatible", "yes");
+
+        // When
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+
+        // Then
+        assertTrue(e.getMessage().contains("sub2api.credential-key (env TOKENWARDEN_SUB2API_CREDENTIAL_KEY)"));
+        assertTrue(e.getMessage().contains("64 hexadecimal"));
+        assertFalse(e.getMessage().contains(badKey), "the key is never printed");
+        assertTrue(e.getMessage().contains("lock.sub2api-compatible"));
+    }
+
+    @Test
+    void shouldReadTheCredentialKeyAndNeverShowItWhenConfigIsPrinted() {
+        // Given
+        Map<String, String> m = minimal();
+        String key = "0f".repeat(32);
+        m.put("sub2api.credential-key", key);
+        m.put("sub2api.credential-key-id", "k2");
+
+        // When
+        WorkerConfig c = WorkerConfig.from(ConfigSource.of(m));
+
+        // Then
+        assertEquals("k2", c.sub2api().credentialKey().orElseThrow().keyId());
+        assertFalse(c.toString().contains(key));
+        assertFalse(c.sub2api().compatibleLock());
+        assertTrue(WorkerConfig.from(ConfigSource.of(minimal())).sub2api().credentialKey().isEmpty(), "no key by default");
+    }
 }

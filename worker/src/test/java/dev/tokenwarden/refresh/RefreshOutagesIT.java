@@ -68,7 +68,7 @@ class RefreshOutagesIT {
         Map<String, String> settings = settings("lock-held");
         TestAccounts accounts = new TestAccounts(settings);
         RefreshTraffic traffic = new RefreshTraffic(bootstrap, TestWorkers.topics(settings));
-        String keyPrefix = "tokenwarden:" + settings.get("kafka.application.id") + ":refresh-lock:";
+        String keyPrefix = dev.tokenwarden.runtime.Worker.LOCK_KEY_PREFIX;
         try (WorkerGroup group = new WorkerGroup(settings, 1);
                 RedissonAccountLocks outside = new RedissonAccountLocks(URI.create(settings.get("redis.url")),
                         Duration.ofSeconds(30), keyPrefix)) {

@@ -1,0 +1,3 @@
+module tokenwarden.dev/envelope
+
+go 1.19
