@@ -116,9 +116,20 @@ final class HttpTokenRefresher implements TokenRefresher {
 
     private RefreshOutcome read(HttpTransport.Answer answer, String refreshToken, ClientChoice choice,
             ProxyEndpoint proxy) {
-        if (answer.status() == 407 && proxy != null) {
-            return new RefreshOutcome.Transient("proxy " + proxy.proxyId() + " (" + proxy.protocol()
-                    + ") rejected our proxy credentials (407)", 407);
+        if (proxy != null && !proxy.socks()) {
+            // An HTTP proxy answers for itself, in HTML (tinyproxy: 407 without credentials, 401 for wrong ones,
+            // 500 when it cannot connect): that is the account's proxy path, never the provider's configuration.
+            if (answer.status() == 407) {
+                return new RefreshOutcome.Transient("proxy " + proxy.proxyId() + " (" + proxy.protocol()
+                        + ") rejected our proxy credentials (407)", 407);
+            }
+            RefreshOutcome.ProviderWide fault = TokenResponseReader.endpointFault(answer.status(), answer.contentType(),
+                    answer.body());
+            boolean notJson = fault != null && fault.code().equals(TokenResponseReader.TOKEN_ENDPOINT_NOT_JSON);
+            if (notJson || (answer.status() >= 500 && !TokenResponseReader.looksLikeJson(answer.contentType()))) {
+                return new RefreshOutcome.Transient("proxy " + proxy.proxyId() + " (" + proxy.protocol()
+                        + ") answered HTTP " + answer.status() + " itself (not JSON)", answer.status());
+            }
         }
         RefreshOutcome outcome = reader.read(answer.status(), answer.contentType(), answer.body(), refreshToken,
                 clock.instant());

@@ -103,6 +103,11 @@ final class TokenResponseReader {
         return null;
     }
 
+    /** A declared JSON media type; false when none was declared. */
+    static boolean looksLikeJson(String contentType) {
+        return contentType != null && isJson(contentType);
+    }
+
     private static boolean isJson(String contentType) {
         String type = mediaType(contentType);
         return type.equals("application/json") || type.endsWith("+json");
