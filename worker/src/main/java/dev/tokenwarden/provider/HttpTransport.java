@@ -20,6 +20,8 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.Socks5;
 import org.eclipse.jetty.client.Socks5Proxy;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
 final class HttpTransport implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
     static final int MAX_PROXY_CLIENTS = 256;
+    /** Each client's single selector holds one pool thread for good; these are left for the exchanges. */
+    private static final int EXCHANGE_THREADS = 64;
+    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofMinutes(1);
     /** Token answers are a few KiB; anything near this is not a token endpoint. */
     private static final int MAX_ANSWER_BYTES = 256 * 1024;
 
@@ -60,7 +65,8 @@ final class HttpTransport implements AutoCloseable {
 
     HttpTransport(Duration connectTimeout) {
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-        this.threads = new QueuedThreadPool(64, 2);
+        // Created lazily and reaped when idle; sized so a full cache of proxy clients can never starve the pool.
+        this.threads = new QueuedThreadPool(MAX_PROXY_CLIENTS + 1 + EXCHANGE_THREADS, 2);
         threads.setName("tokenwarden-provider-http");
         threads.setDaemon(true);
         this.scheduler = new ScheduledExecutorScheduler("tokenwarden-provider-http-scheduler", true);
@@ -138,7 +144,10 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private HttpClient newClient(ProxyEndpoint proxy) {
-        HttpClient client = new HttpClient();
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setIdleTimeout(IDLE_CONNECTION_TIMEOUT.toMillis());
         client.setName(proxy == null ? "tokenwarden-direct" : "tokenwarden-proxy-" + proxy.proxyId());
         client.setExecutor(threads);
         client.setScheduler(scheduler);
