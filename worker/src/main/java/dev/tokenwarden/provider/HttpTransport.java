@@ -57,6 +57,7 @@ final class HttpTransport implements AutoCloseable {
     }
 
     private final Duration connectTimeout;
+    private final int maxProxyClients;
     private final QueuedThreadPool threads;
     private final ScheduledExecutorScheduler scheduler;
     private final HttpClient direct;
@@ -64,7 +65,16 @@ final class HttpTransport implements AutoCloseable {
     private boolean closed;
 
     HttpTransport(Duration connectTimeout) {
+        this(connectTimeout, MAX_PROXY_CLIENTS);
+    }
+
+    HttpTransport(Duration connectTimeout, int maxProxyClients) {
         this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (maxProxyClients < 1 || maxProxyClients > MAX_PROXY_CLIENTS) {
+            throw new IllegalArgumentException("maxProxyClients must be 1-" + MAX_PROXY_CLIENTS + ", was "
+                    + maxProxyClients);
+        }
+        this.maxProxyClients = maxProxyClients;
         // Created lazily and reaped when idle; sized so a full cache of proxy clients can never starve the pool.
         this.threads = new QueuedThreadPool(MAX_PROXY_CLIENTS + 1 + EXCHANGE_THREADS, 2);
         threads.setName("tokenwarden-provider-http");
@@ -125,6 +135,11 @@ final class HttpTransport implements AutoCloseable {
         return viaProxy.size();
     }
 
+    /** Whether a client for this proxy is cached now. */
+    synchronized boolean cached(ProxyEndpoint proxy) {
+        return viaProxy.containsKey(proxy);
+    }
+
     private synchronized HttpClient clientFor(ProxyEndpoint proxy) {
         if (closed) {
             throw new IllegalStateException("transport closed");
@@ -135,7 +150,7 @@ final class HttpTransport implements AutoCloseable {
         }
         client = newClient(proxy);
         viaProxy.put(proxy, client);
-        if (viaProxy.size() > MAX_PROXY_CLIENTS) {
+        if (viaProxy.size() > maxProxyClients) {
             var eldest = viaProxy.entrySet().iterator().next();
             viaProxy.remove(eldest.getKey());
             stopLater(eldest.getValue());

@@ -142,9 +142,16 @@ public final class Providers implements AutoCloseable {
                 && last.compareAndSet(previous, now)) {
             log.error("{} token endpoint {} is misconfigured: {} ({}); the {} breaker is open and no account is"
                     + " blamed. Check provider.{}.token-url ({} such answers so far)", platform.json(),
-                    refresher.tokenUrl(), wide.code(), wide.description(), platform.json(), platform.json(),
+                    withoutUserInfo(refresher.tokenUrl()), wide.code(), wide.description(), platform.json(), platform.json(),
                     configurationFaults(platform));
         }
+    }
+
+    /** A URL as logged: never its {@code user:password@}. */
+    static String withoutUserInfo(java.net.URI url) {
+        return url.getRawUserInfo() == null ? url.toString()
+                : url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                        + (url.getRawPath() == null ? "" : url.getRawPath());
     }
 
     /** Stops every HTTP client; calls in flight complete as transient failures or time out. */
