@@ -5,10 +5,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.provider.OAuthClient;
 import dev.tokenwarden.provider.ProviderSettings;
 
 /** Reads the {@code provider.*} settings into one {@link ProviderSettings} per enabled platform. */
@@ -39,9 +41,35 @@ final class ProviderConfig {
                     .withClient(clientId, secret == null || secret.isBlank() ? null : secret)
                     .withAttemptTimeout(timeout)
                     .withLimits(maxConcurrent, maxPerSecond)
-                    .withBreakerOpenFor(breakerOpenFor));
+                    .withBreakerOpenFor(breakerOpenFor)
+                    .withOAuthTypeClients(oauthTypeClients(r, p, secret)));
         }
         return Map.copyOf(out);
+    }
+
+    /**
+     * Gemini's per-{@code oauth_type} clients. A type with no client id configured uses the platform's client (so
+     * it is left out); a client id without its secret borrows the platform's secret only when none is set.
+     */
+    private static Map<String, OAuthClient> oauthTypeClients(ConfigReader r, Platform p, String platformSecret) {
+        if (p != Platform.GEMINI) {
+            return Map.of();
+        }
+        Map<String, OAuthClient> out = new LinkedHashMap<>();
+        for (String type : Settings.GEMINI_OAUTH_TYPES) {
+            String id = r.string(Settings.providerOAuthTypeClientId(p, type));
+            String secret = r.string(Settings.providerOAuthTypeClientSecret(p, type));
+            if (id == null || id.isBlank()) {
+                if (secret != null && !secret.isBlank()) {
+                    r.problem(Settings.providerOAuthTypeClientSecret(p, type), "needs "
+                            + Settings.providerOAuthTypeClientId(p, type).key() + " set too", null);
+                }
+                continue;
+            }
+            String effective = secret == null || secret.isBlank() ? platformSecret : secret;
+            out.put(type, new OAuthClient(id.strip(), effective == null || effective.isBlank() ? null : effective));
+        }
+        return out;
     }
 
     private static Set<Platform> enabled(ConfigReader r) {

@@ -130,7 +130,11 @@ public final class Settings {
     public static final Setting PROVIDER_MAX_PER_SECOND = Setting.optional("provider.max-per-second", "20",
             "token requests started per second per provider and worker; 0 = unlimited");
     public static final Setting PROVIDER_BREAKER_OPEN_FOR = Setting.optional("provider.breaker-open-for", "1m",
-            "how long invalid_client/unauthorized_client/invalid_scope stop all calls to that provider");
+            "how long invalid_client/unauthorized_client/invalid_scope of a configured client, or a token endpoint"
+                    + " that redirects, is not found or does not answer JSON, stop all calls to that provider");
+
+    /** The values of sub2api's {@code credentials.oauth_type} on gemini accounts. */
+    public static final List<String> GEMINI_OAUTH_TYPES = List.of("code_assist", "google_one", "ai_studio");
 
     /** {@code provider.<platform>.token-url}, {@code .client-id} and {@code .client-secret} for each platform. */
     public static final List<Setting> PROVIDER_ENDPOINTS = providerEndpoints();
@@ -166,6 +170,15 @@ public final class Settings {
         return byKey("provider." + p.json() + ".client-secret").orElseThrow();
     }
 
+    /** {@code provider.gemini.<oauthType>.client-id}. */
+    public static Setting providerOAuthTypeClientId(Platform p, String oauthType) {
+        return byKey("provider." + p.json() + "." + oauthType + ".client-id").orElseThrow();
+    }
+
+    public static Setting providerOAuthTypeClientSecret(Platform p, String oauthType) {
+        return byKey("provider." + p.json() + "." + oauthType + ".client-secret").orElseThrow();
+    }
+
     private static List<Setting> providerEndpoints() {
         List<Setting> out = new ArrayList<>();
         for (Platform p : Platform.values()) {
@@ -176,6 +189,15 @@ public final class Settings {
             boolean needsSecret = p == Platform.GEMINI || p == Platform.ANTIGRAVITY;
             out.add(Setting.secret(prefix + ".client-secret", "", p.json() + " OAuth client secret"
                     + (needsSecret ? "; required when enabled" : "; usually none")));
+            if (p == Platform.GEMINI) {
+                for (String type : GEMINI_OAUTH_TYPES) {
+                    out.add(Setting.optional(prefix + "." + type + ".client-id", "", "client for gemini accounts whose"
+                            + " credentials.oauth_type is " + type + "; empty = provider.gemini.client-id. An account's"
+                            + " own client_id/client_secret override it"));
+                    out.add(Setting.secret(prefix + "." + type + ".client-secret", "", "secret of that client; empty ="
+                            + " provider.gemini.client-secret"));
+                }
+            }
         }
         return List.copyOf(out);
     }

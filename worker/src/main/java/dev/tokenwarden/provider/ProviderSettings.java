@@ -3,6 +3,7 @@ package dev.tokenwarden.provider;
 import dev.tokenwarden.events.Platform;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param maxConcurrent  refreshes in flight to this provider at once, at least 1
  * @param maxPerSecond   refreshes started per second; 0 means unlimited
  * @param breakerOpenFor how long a provider-wide error (e.g. invalid_client) stops all calls
+ * @param oauthTypeClients configured clients by the account's {@code credentials.oauth_type} (Gemini's code_assist,
+ *                       google_one, ai_studio); an account with another or no type uses {@code clientId}
  */
 public record ProviderSettings(
         Platform platform,
@@ -26,7 +29,8 @@ public record ProviderSettings(
         Duration attemptTimeout,
         int maxConcurrent,
         double maxPerSecond,
-        Duration breakerOpenFor) {
+        Duration breakerOpenFor,
+        Map<String, OAuthClient> oauthTypeClients) {
 
     public static final String OPENAI_SCOPE = "openid profile email";
     private static final URI GOOGLE_TOKEN_URL = URI.create("https://oauth2.googleapis.com/token");
@@ -59,6 +63,24 @@ public record ProviderSettings(
             throw invalid("maxPerSecond", "must be a finite number >= 0 (0 = unlimited)", maxPerSecond);
         }
         requirePositive(breakerOpenFor, "breakerOpenFor");
+        oauthTypeClients = Map.copyOf(Objects.requireNonNull(oauthTypeClients, "oauthTypeClients"));
+    }
+
+    /** No per-oauth_type clients. */
+    public ProviderSettings(Platform platform, URI tokenUrl, String clientId, String clientSecret, String scope,
+            Duration attemptTimeout, int maxConcurrent, double maxPerSecond, Duration breakerOpenFor) {
+        this(platform, tokenUrl, clientId, clientSecret, scope, attemptTimeout, maxConcurrent, maxPerSecond,
+                breakerOpenFor, Map.of());
+    }
+
+    /** The platform's own client: {@code clientId} and {@code clientSecret}. */
+    public OAuthClient sharedClient() {
+        return new OAuthClient(clientId, clientSecret);
+    }
+
+    public ProviderSettings withOAuthTypeClients(Map<String, OAuthClient> clients) {
+        return new ProviderSettings(platform, tokenUrl, clientId, clientSecret, scope, attemptTimeout,
+                maxConcurrent, maxPerSecond, breakerOpenFor, clients);
     }
 
     /**
@@ -68,7 +90,8 @@ public record ProviderSettings(
      */
     public static ProviderSettings defaults(Platform platform) {
         return switch (platform) {
-            case ANTHROPIC -> standard(platform, URI.create("https://console.anthropic.com/v1/oauth/token"),
+            // console.anthropic.com answers 404 since about June 2026; current clients use platform.claude.com.
+            case ANTHROPIC -> standard(platform, URI.create("https://platform.claude.com/v1/oauth/token"),
                     "9d1c250a-e61b-44d9-88ed-5944d1962f5e", null);
             case OPENAI -> standard(platform, URI.create("https://auth.openai.com/oauth/token"),
                     "app_EMoamEEZ73f0CkXaXp7hrann", OPENAI_SCOPE);
@@ -84,12 +107,12 @@ public record ProviderSettings(
 
     public ProviderSettings withTokenUrl(URI url) {
         return new ProviderSettings(platform, url, clientId, clientSecret, scope, attemptTimeout,
-                maxConcurrent, maxPerSecond, breakerOpenFor);
+                maxConcurrent, maxPerSecond, breakerOpenFor, oauthTypeClients);
     }
 
     public ProviderSettings withClient(String id, String secret) {
         return new ProviderSettings(platform, tokenUrl, id, secret, scope, attemptTimeout,
-                maxConcurrent, maxPerSecond, breakerOpenFor);
+                maxConcurrent, maxPerSecond, breakerOpenFor, oauthTypeClients);
     }
 
     public ProviderSettings withClientSecret(String secret) {
@@ -98,17 +121,17 @@ public record ProviderSettings(
 
     public ProviderSettings withAttemptTimeout(Duration timeout) {
         return new ProviderSettings(platform, tokenUrl, clientId, clientSecret, scope, timeout,
-                maxConcurrent, maxPerSecond, breakerOpenFor);
+                maxConcurrent, maxPerSecond, breakerOpenFor, oauthTypeClients);
     }
 
     public ProviderSettings withLimits(int concurrent, double perSecond) {
         return new ProviderSettings(platform, tokenUrl, clientId, clientSecret, scope, attemptTimeout,
-                concurrent, perSecond, breakerOpenFor);
+                concurrent, perSecond, breakerOpenFor, oauthTypeClients);
     }
 
     public ProviderSettings withBreakerOpenFor(Duration openFor) {
         return new ProviderSettings(platform, tokenUrl, clientId, clientSecret, scope, attemptTimeout,
-                maxConcurrent, maxPerSecond, openFor);
+                maxConcurrent, maxPerSecond, openFor, oauthTypeClients);
     }
 
     @Override
@@ -116,7 +139,8 @@ public record ProviderSettings(
         return "ProviderSettings[platform=" + platform.json() + ", tokenUrl=" + tokenUrl + ", clientId=" + clientId
                 + ", clientSecret=" + (clientSecret == null ? "null" : "<redacted>") + ", scope=" + scope
                 + ", attemptTimeout=" + attemptTimeout + ", maxConcurrent=" + maxConcurrent
-                + ", maxPerSecond=" + maxPerSecond + ", breakerOpenFor=" + breakerOpenFor + "]";
+                + ", maxPerSecond=" + maxPerSecond + ", breakerOpenFor=" + breakerOpenFor
+                + ", oauthTypeClients=" + oauthTypeClients + "]";
     }
 
     private static ProviderSettings standard(Platform platform, URI url, String clientId, String scope) {

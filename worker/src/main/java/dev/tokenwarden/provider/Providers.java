@@ -1,7 +1,6 @@
 package dev.tokenwarden.provider;
 
 import dev.tokenwarden.events.Platform;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -10,26 +9,36 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The configured providers: one refresher and one gate per platform over one shared HTTP client.
+ * The configured providers: one refresher and one gate per platform over one HTTP transport (a client per
+ * proxy).
  * {@link #refresh} is the path the worker uses; {@link #refresher} bypasses the gate (tests, tools).
  */
 public final class Providers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Providers.class);
     private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** A misconfigured endpoint is logged once per this period per platform; the repeats are counted. */
+    private static final Duration CONFIG_FAULT_LOG_EVERY = Duration.ofMinutes(1);
 
-    private final Map<Platform, TokenRefresher> refreshers;
+    private final Map<Platform, HttpTokenRefresher> refreshers;
     private final Map<Platform, ProviderGate> gates;
-    private final ExecutorService httpExecutor;
+    private final HttpTransport transport;
+    private final Clock clock;
+    private final Map<Platform, LongAdder> configurationFaults = new ConcurrentHashMap<>();
+    private final Map<Platform, AtomicLong> lastFaultLogMillis = new ConcurrentHashMap<>();
 
-    private Providers(Map<Platform, TokenRefresher> refreshers, Map<Platform, ProviderGate> gates, ExecutorService httpExecutor) {
+    private Providers(Map<Platform, HttpTokenRefresher> refreshers, Map<Platform, ProviderGate> gates,
+            HttpTransport transport, Clock clock) {
         this.refreshers = refreshers;
         this.gates = gates;
-        this.httpExecutor = httpExecutor;
+        this.transport = transport;
+        this.clock = clock;
     }
 
     /** @param settings keyed by the platform each value names; platforms left out cannot be refreshed */
@@ -41,20 +50,15 @@ public final class Providers implements AutoCloseable {
                         + " must be for that platform, were for " + value.platform().json());
             }
         });
-        ExecutorService executor = Executors.newCachedThreadPool(daemonThreads("tokenwarden-provider-http-"));
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout(settings))
-                .followRedirects(HttpClient.Redirect.NEVER) // a redirected POST would resend the token elsewhere
-                .executor(executor)
-                .build();
-        Map<Platform, TokenRefresher> refreshers = new EnumMap<>(Platform.class);
+        HttpTransport transport = new HttpTransport(connectTimeout(settings));
+        Map<Platform, HttpTokenRefresher> refreshers = new EnumMap<>(Platform.class);
         Map<Platform, ProviderGate> gates = new EnumMap<>(Platform.class);
         settings.forEach((platform, value) -> {
-            refreshers.put(platform, new HttpTokenRefresher(value, client, clock));
+            refreshers.put(platform, new HttpTokenRefresher(value, transport, clock));
             gates.put(platform, new ProviderGate(value, clock));
         });
-        return new Providers(Collections.unmodifiableMap(refreshers), Collections.unmodifiableMap(gates), executor);
+        return new Providers(Collections.unmodifiableMap(refreshers), Collections.unmodifiableMap(gates), transport,
+                clock);
     }
 
     public Set<Platform> platforms() {
@@ -79,27 +83,81 @@ public final class Providers implements AutoCloseable {
      * @throws IllegalArgumentException when the platform has no settings or the token is blank
      */
     public CompletableFuture<RefreshOutcome> refresh(Platform platform, long accountId, String refreshToken) {
-        TokenRefresher refresher = refresher(platform);
-        if (refreshToken == null || refreshToken.isBlank()) {
-            throw new IllegalArgumentException("refreshToken of account " + accountId + " must not be blank");
+        refresher(platform);
+        return refresh(RefreshRequest.direct(platform, accountId, refreshToken));
+    }
+
+    /**
+     * As {@link #refresh(Platform, long, String)}, with the account's own client and proxy. An unusable proxy
+     * completes at once as {@link RefreshOutcome.Transient} naming it, without a call and without the gate. An answer
+     * about the account's own client or endpoint does not move the breaker; a provider-wide one always does.
+     *
+     * @throws IllegalArgumentException when the platform has no settings
+     */
+    public CompletableFuture<RefreshOutcome> refresh(RefreshRequest request) {
+        HttpTokenRefresher refresher = (HttpTokenRefresher) refresher(request.platform());
+        if (request.proxy() instanceof ProxyRoute.Unusable) {
+            return refresher.refresh(request);
         }
-        ProviderGate.Admission admission = gate(platform).tryAcquire();
+        boolean accountScoped = refresher.choice(request).accountScoped();
+        ProviderGate.Admission admission = gate(request.platform()).tryAcquire();
         if (admission instanceof RefreshOutcome.Refused refused) {
             return CompletableFuture.completedFuture(refused);
         }
         ProviderGate.Permit permit = (ProviderGate.Permit) admission;
         try {
-            return refresher.refresh(accountId, refreshToken).whenComplete((outcome, error) -> permit.complete(outcome));
+            return refresher.refresh(request).whenComplete((outcome, error) -> {
+                noteConfigurationFault(request.platform(), refresher, outcome);
+                boolean teaches = !accountScoped || outcome instanceof RefreshOutcome.ProviderWide;
+                permit.complete(teaches ? outcome : null);
+            });
         } catch (RuntimeException e) {
             permit.close();
             throw e;
         }
     }
 
-    /** Stops the HTTP threads; calls in flight complete as transient failures or time out. */
+    /** Token-endpoint answers that were a redirect, a 404 or not JSON, since start. */
+    public long configurationFaults(Platform platform) {
+        LongAdder count = configurationFaults.get(platform);
+        return count == null ? 0 : count.sum();
+    }
+
+    /** Proxy HTTP clients cached now (at most {@value HttpTransport#MAX_PROXY_CLIENTS}). */
+    public int proxyClients() {
+        return transport.proxyClients();
+    }
+
+    /** One clear error per platform and period for a misconfigured endpoint; every one is counted. */
+    private void noteConfigurationFault(Platform platform, HttpTokenRefresher refresher, RefreshOutcome outcome) {
+        if (!(outcome instanceof RefreshOutcome.ProviderWide wide)
+                || !TokenResponseReader.ENDPOINT_FAULTS.contains(wide.code())) {
+            return;
+        }
+        configurationFaults.computeIfAbsent(platform, p -> new LongAdder()).increment();
+        AtomicLong last = lastFaultLogMillis.computeIfAbsent(platform, p -> new AtomicLong(Long.MIN_VALUE));
+        long now = clock.millis();
+        long previous = last.get();
+        if ((previous == Long.MIN_VALUE || now - previous >= CONFIG_FAULT_LOG_EVERY.toMillis())
+                && last.compareAndSet(previous, now)) {
+            log.error("{} token endpoint {} is misconfigured: {} ({}); the {} breaker is open and no account is"
+                    + " blamed. Check provider.{}.token-url ({} such answers so far)", platform.json(),
+                    withoutUserInfo(refresher.tokenUrl()), wide.code(), wide.description(), platform.json(), platform.json(),
+                    configurationFaults(platform));
+        }
+    }
+
+    /** A URL as logged: never its {@code user:password@}. */
+    static String withoutUserInfo(java.net.URI url) {
+        return url.getRawUserInfo() == null ? url.toString()
+                : url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                        + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
+    /** Stops every HTTP client; calls in flight complete as transient failures or time out. */
     @Override
     public void close() {
-        httpExecutor.shutdownNow();
+        transport.close();
     }
 
     private static <T> T require(Map<Platform, T> byPlatform, Platform platform) {
@@ -117,14 +175,5 @@ public final class Providers implements AutoCloseable {
                 .filter(timeout -> timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0)
                 .min(Duration::compareTo)
                 .orElse(MAX_CONNECT_TIMEOUT);
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger next = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + next.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

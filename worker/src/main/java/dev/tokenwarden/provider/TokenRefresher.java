@@ -9,13 +9,15 @@ public interface TokenRefresher {
     Platform platform();
 
     /**
-     * Spends (on rotating providers) {@code refreshToken} for new credentials. Never blocks the caller;
-     * completes within the attempt timeout, and never exceptionally for provider or network trouble:
-     * those are {@link RefreshOutcome.Transient}, {@link RefreshOutcome.InvalidGrant} or
-     * {@link RefreshOutcome.ProviderWide}.
-     *
-     * @param accountId for logs only
-     * @throws IllegalArgumentException when {@code refreshToken} is blank (a caller bug; nothing is sent)
+     * Spends (on rotating providers) the request's refresh token for new credentials, with the account's own
+     * client when it has one and through its proxy. Never blocks the caller; completes within the attempt timeout,
+     * and never exceptionally for provider, proxy or network trouble: those are {@link RefreshOutcome.Transient},
+     * {@link RefreshOutcome.InvalidGrant} or {@link RefreshOutcome.ProviderWide}.
      */
-    CompletableFuture<RefreshOutcome> refresh(long accountId, String refreshToken);
+    CompletableFuture<RefreshOutcome> refresh(RefreshRequest request);
+
+    /** With the configured client, no proxy. @param accountId for logs only */
+    default CompletableFuture<RefreshOutcome> refresh(long accountId, String refreshToken) {
+        return refresh(RefreshRequest.direct(platform(), accountId, refreshToken));
+    }
 }

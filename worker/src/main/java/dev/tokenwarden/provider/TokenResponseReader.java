@@ -24,6 +24,14 @@ final class TokenResponseReader {
     private static final Set<String> PROVIDER_WIDE_CODES = Set.of("invalid_client", "unauthorized_client",
             "invalid_scope", "unsupported_grant_type", "invalid_request");
     /** Google hands out 3599 s tokens; refreshing 5 min early avoids a 401 at the edge (BRIEF §4). */
+    /** Codes of {@link RefreshOutcome.ProviderWide} for a misconfigured token endpoint (issue 9). */
+    static final String TOKEN_ENDPOINT_REDIRECT = "token_endpoint_redirect";
+    static final String TOKEN_ENDPOINT_NOT_FOUND = "token_endpoint_not_found";
+    static final String TOKEN_ENDPOINT_NOT_JSON = "token_endpoint_not_json";
+    static final Set<String> ENDPOINT_FAULTS = Set.of(TOKEN_ENDPOINT_REDIRECT, TOKEN_ENDPOINT_NOT_FOUND,
+            TOKEN_ENDPOINT_NOT_JSON);
+    /** Codes that judge the client presented: an account's own client makes them that account's failure. */
+    static final Set<String> CLIENT_REJECTIONS = Set.of("invalid_client", "unauthorized_client");
     private static final Duration GOOGLE_EXPIRY_MARGIN = Duration.ofSeconds(300);
     /** Used when a 2xx carries no expires_in: the shortest lifetime any supported provider issues. */
     private static final long FALLBACK_EXPIRES_IN_SECONDS = 3_600;
@@ -42,8 +50,20 @@ final class TokenResponseReader {
                 : Duration.ZERO;
     }
 
-    /** @param sentRefreshToken scrubbed from any echoed error text, so outcomes stay token-free */
+    /** As {@link #read(int, String, String, String, Instant)} for an answer declared as JSON. */
     RefreshOutcome read(int status, String body, String sentRefreshToken, Instant now) {
+        return read(status, "application/json", body, sentRefreshToken, now);
+    }
+
+    /**
+     * @param contentType      the answer's media type, null when it declared none
+     * @param sentRefreshToken scrubbed from any echoed error text, so outcomes stay token-free
+     */
+    RefreshOutcome read(int status, String contentType, String body, String sentRefreshToken, Instant now) {
+        RefreshOutcome.ProviderWide endpointFault = endpointFault(status, contentType, body);
+        if (endpointFault != null) {
+            return endpointFault;
+        }
         JsonNode json = parse(body);
         if (status >= 200 && status < 300) {
             return refreshed(status, json, now);
@@ -56,6 +76,58 @@ final class TokenResponseReader {
             return new RefreshOutcome.ProviderWide(code, description(json, sentRefreshToken));
         }
         return new RefreshOutcome.Transient(code == null ? "http " + status : "http " + status + " " + code, status);
+    }
+
+    /**
+     * A token endpoint that redirects, is not there, or answers something other than JSON is configured wrong
+     * (console.anthropic.com's 404 since June 2026): every account would get the same answer, so it is the
+     * provider's fault, never an account's. 5xx and 429 stay transient whatever their body: load balancers answer
+     * those in HTML while the endpoint itself is right.
+     */
+    static RefreshOutcome.ProviderWide endpointFault(int status, String contentType, String body) {
+        if (status >= 300 && status < 400) {
+            return new RefreshOutcome.ProviderWide(TOKEN_ENDPOINT_REDIRECT, "token endpoint answered HTTP " + status);
+        }
+        if (status == 404 || status == 410) {
+            return new RefreshOutcome.ProviderWide(TOKEN_ENDPOINT_NOT_FOUND, "token endpoint answered HTTP " + status);
+        }
+        if (status >= 500 || status == 429) {
+            return null;
+        }
+        if (contentType != null && !isJson(contentType)) {
+            return new RefreshOutcome.ProviderWide(TOKEN_ENDPOINT_NOT_JSON, "HTTP " + status + " answered as "
+                    + mediaType(contentType));
+        }
+        if (!parsesAsObject(body)) {
+            return new RefreshOutcome.ProviderWide(TOKEN_ENDPOINT_NOT_JSON, "HTTP " + status
+                    + " answer is not a JSON object");
+        }
+        return null;
+    }
+
+    /** A declared JSON media type; false when none was declared. */
+    static boolean looksLikeJson(String contentType) {
+        return contentType != null && isJson(contentType);
+    }
+
+    private static boolean isJson(String contentType) {
+        String type = mediaType(contentType);
+        return type.equals("application/json") || type.endsWith("+json");
+    }
+
+    /** Only the type/subtype (token-shaped parameters cannot pass through). */
+    private static String mediaType(String contentType) {
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        return type.matches("[a-z0-9.+-]{1,40}/[a-z0-9.+-]{1,60}") ? type : "an unrecognised media type";
+    }
+
+    private static boolean parsesAsObject(String body) {
+        try {
+            JsonNode node = body == null || body.isBlank() ? null : JSON.readTree(body);
+            return node != null && node.isObject();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

@@ -244,7 +244,7 @@ final class RefreshAttempt {
         counters.providerCalls.increment();
         // From here until the write lands this process may hold the only copy of a rotated token.
         holdingAnswers.incrementAndGet();
-        return providers.refresh(job.platform(), job.accountId(), refresh.refreshToken())
+        return providers.refresh(ProviderRequests.of(job.platform(), account, refresh.refreshToken(), store))
                 .thenComposeAsync(outcome -> onProviderOutcome(job, account, refresh, outcome), executor)
                 .whenComplete((outcome, error) -> holdingAnswers.decrementAndGet());
     }

@@ -141,6 +141,11 @@ public final class AccountStore implements AutoCloseable {
         return jdbi.withExtension(OutboxDao.class, dao -> dao.latestPayload(accountId, keyPrefix));
     }
 
+    /** The account's proxy ({@link AccountProxy#NONE} when it has none or is gone). */
+    public AccountProxy proxyOf(long accountId) {
+        return jdbi.withExtension(ProxyDao.class, dao -> dao.forAccount(accountId)).orElse(AccountProxy.NONE);
+    }
+
     /** The live (not deleted) account, whatever its status; an encrypted row opened (or marked unreadable). */
     public Optional<Account> find(long id) {
         return jdbi.withExtension(AccountDao.class, dao -> dao.findLive(id)).map(this::reveal);

@@ -137,6 +137,40 @@ class WorkerConfigTest {
     }
 
     @Test
+    void shouldReadGeminiClientsPerOAuthTypeAndLeaveUnsetTypesToThePlatformClient() {
+        // Given
+        Map<String, String> m = minimal();
+        m.put("provider.gemini.ai_studio.client-id", "studio-id");
+        m.put("provider.gemini.ai_studio.client-secret", "studio-secret");
+        m.put("provider.gemini.google_one.client-id", "one-id");
+
+        // When
+        WorkerConfig c = WorkerConfig.from(ConfigSource.of(m));
+
+        // Then
+        var gemini = c.providers().get(dev.tokenwarden.events.Platform.GEMINI);
+        assertEquals(Map.of("ai_studio", new dev.tokenwarden.provider.OAuthClient("studio-id", "studio-secret"),
+                "google_one", new dev.tokenwarden.provider.OAuthClient("one-id", "g-secret")), gemini.oauthTypeClients());
+        assertFalse(c.toString().contains("studio-secret"), "the secret is never shown");
+        assertEquals("https://platform.claude.com/v1/oauth/token",
+                c.providers().get(dev.tokenwarden.events.Platform.ANTHROPIC).tokenUrl().toString());
+    }
+
+    @Test
+    void shouldRejectAnOAuthTypeSecretWithoutItsClientId() {
+        // Given
+        Map<String, String> m = minimal();
+        m.put("provider.gemini.code_assist.client-secret", "orphan");
+
+        // When
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+
+        // Then
+        assertTrue(e.getMessage().contains("provider.gemini.code_assist.client-secret"), e.getMessage());
+        assertFalse(e.getMessage().contains("orphan"), "the secret is never shown");
+    }
+
+    @Test
     void shouldAcceptShortAndIsoDurations() {
         assertEquals(Duration.ofMillis(250), Durations.parse("250ms"));
         assertEquals(Duration.ofMinutes(5), Durations.parse("5m"));

@@ -55,6 +55,47 @@ class ProvidersTest {
     }
 
     @Test
+    void shouldOpenBreakerAndCountAConfigurationFaultWhenTheEndpointAnswersHtml() throws Exception {
+        // Given
+        long account = NEXT_ACCOUNT.incrementAndGet();
+        String token = fake.register("openai", account);
+        fake.failNext(account, Fault.NOT_FOUND_HTML, 1);
+
+        try (Providers providers = providers(FakeProviders.settings(fake, Platform.OPENAI).withBreakerOpenFor(OPEN_FOR))) {
+            // When
+            RefreshOutcome outcome = refresh(providers, Platform.OPENAI, account, token);
+
+            // Then
+            assertEquals("token_endpoint_not_found", assertInstanceOf(RefreshOutcome.ProviderWide.class, outcome).code());
+            assertEquals(CircuitBreaker.State.OPEN, providers.gate(Platform.OPENAI).breakerState());
+            assertEquals(1, providers.configurationFaults(Platform.OPENAI));
+        }
+    }
+
+    @Test
+    void shouldKeepTheBreakerClosedWhenAnAccountsOwnClientIsUnauthorized() throws Exception {
+        // Given an account presenting its own client, which the provider knows but did not issue its token to
+        long account = NEXT_ACCOUNT.incrementAndGet();
+        String token = fake.register("gemini", account);
+        fake.acceptClient("gemini", "own-client-" + account, "own-secret");
+        RefreshRequest request = new RefreshRequest(Platform.GEMINI, account, token,
+                AccountClient.from(Map.of("client_id", "own-client-" + account, "client_secret", "own-secret")),
+                ProxyRoute.DIRECT);
+
+        try (Providers providers = providers(FakeProviders.settings(fake, Platform.GEMINI).withBreakerOpenFor(OPEN_FOR))) {
+            // When
+            RefreshOutcome outcome = providers.refresh(request).get(10, TimeUnit.SECONDS);
+
+            // Then
+            assertEquals("unauthorized_client", assertInstanceOf(RefreshOutcome.InvalidGrant.class, outcome).code());
+            assertEquals(CircuitBreaker.State.CLOSED, providers.gate(Platform.GEMINI).breakerState());
+            long other = NEXT_ACCOUNT.incrementAndGet();
+            assertInstanceOf(RefreshOutcome.Refreshed.class,
+                    refresh(providers, Platform.GEMINI, other, fake.register("gemini", other)));
+        }
+    }
+
+    @Test
     void shouldCloseBreakerWhenHalfOpenTrialSucceeds() throws Exception {
         long account = NEXT_ACCOUNT.incrementAndGet();
         String token = fake.register("grok", account);

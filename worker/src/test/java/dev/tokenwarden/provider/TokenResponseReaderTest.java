@@ -48,9 +48,44 @@ class TokenResponseReaderTest {
 
     @Test
     void shouldReturnTransientWhenSuccessHasNoAccessToken() {
-        RefreshOutcome outcome = anthropic.read(200, "<html>login</html>", SENT, NOW);
+        RefreshOutcome outcome = anthropic.read(200, "{\"token_type\":\"Bearer\"}", SENT, NOW);
 
         assertEquals(200, assertInstanceOf(RefreshOutcome.Transient.class, outcome).httpStatus());
+    }
+
+    @Test
+    void shouldReturnProviderWideWhenSuccessIsNotJson() {
+        RefreshOutcome outcome = anthropic.read(200, "<html>login</html>", SENT, NOW);
+
+        assertEquals("token_endpoint_not_json", assertInstanceOf(RefreshOutcome.ProviderWide.class, outcome).code());
+    }
+
+    @Test
+    void shouldReturnProviderWideWhenAnswerIsDeclaredHtml() {
+        RefreshOutcome outcome = anthropic.read(400, "text/html; charset=utf-8", "{\"error\":\"x\"}", SENT, NOW);
+
+        assertEquals("token_endpoint_not_json", assertInstanceOf(RefreshOutcome.ProviderWide.class, outcome).code());
+    }
+
+    @Test
+    void shouldReturnProviderWideWhenEndpointIsNotFound() {
+        RefreshOutcome outcome = anthropic.read(404, "application/json", "{\"error\":\"not_found\"}", SENT, NOW);
+
+        assertEquals("token_endpoint_not_found", assertInstanceOf(RefreshOutcome.ProviderWide.class, outcome).code());
+    }
+
+    @Test
+    void shouldReturnProviderWideWhenEndpointRedirects() {
+        RefreshOutcome outcome = anthropic.read(302, "text/html", "<a href=x>moved</a>", SENT, NOW);
+
+        assertEquals("token_endpoint_redirect", assertInstanceOf(RefreshOutcome.ProviderWide.class, outcome).code());
+    }
+
+    @Test
+    void shouldStayTransientWhenServerErrorIsHtml() {
+        RefreshOutcome outcome = anthropic.read(502, "text/html", "<html>bad gateway</html>", SENT, NOW);
+
+        assertEquals(502, assertInstanceOf(RefreshOutcome.Transient.class, outcome).httpStatus());
     }
 
     @Test

@@ -27,8 +27,8 @@ class MigrationsIT {
     @Test
     void shouldCreateTheReferenceSchemaAndDoNothingWhenRunAgain() throws SQLException {
         WorkerConfig.Database db = freshDatabase("migrate");
-        assertEquals(3, Migrations.apply(db).migrationsExecuted,
-                "the reference schema, the worker's own tables, the indexes");
+        assertEquals(4, Migrations.apply(db).migrationsExecuted,
+                "the reference schema, the worker's own tables, sub2api's proxies, the indexes");
         assertEquals(0, Migrations.apply(db).migrationsExecuted);
 
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
@@ -37,7 +37,12 @@ class MigrationsIT {
                     "status:text", "error_message:text", "schedulable:boolean",
                     "temp_unschedulable_until:timestamp with time zone", "temp_unschedulable_reason:text",
                     "created_at:timestamp with time zone", "updated_at:timestamp with time zone",
-                    "deleted_at:timestamp with time zone"), columns(s, "accounts"));
+                    "deleted_at:timestamp with time zone", "proxy_id:bigint"), columns(s, "accounts"));
+            assertEquals(List.of("id:bigint", "name:character varying", "protocol:character varying",
+                    "host:character varying", "port:integer", "username:character varying",
+                    "password:character varying", "status:character varying", "created_at:timestamp with time zone",
+                    "updated_at:timestamp with time zone", "deleted_at:timestamp with time zone"),
+                    columns(s, "proxies"));
             assertEquals(List.of("id:bigint", "event_type:text", "account_id:bigint", "group_id:bigint",
                     "payload:jsonb", "created_at:timestamp with time zone", "dedup_key:text"),
                     columns(s, "scheduler_outbox"));
@@ -63,14 +68,23 @@ class MigrationsIT {
                     + " type TEXT NOT NULL, credentials JSONB NOT NULL DEFAULT '{}', status TEXT NOT NULL DEFAULT 'active',"
                     + " error_message TEXT, schedulable BOOLEAN NOT NULL DEFAULT TRUE, temp_unschedulable_until TIMESTAMPTZ,"
                     + " temp_unschedulable_reason TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
-                    + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), deleted_at TIMESTAMPTZ, priority INT DEFAULT 0)");
-            s.execute("INSERT INTO accounts (platform, type) VALUES ('anthropic', 'oauth')");
+                    + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), deleted_at TIMESTAMPTZ, priority INT DEFAULT 0,"
+                    + " proxy_id BIGINT)");
+            s.execute("CREATE TABLE proxies (id BIGSERIAL PRIMARY KEY, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
+                    + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), deleted_at TIMESTAMPTZ,"
+                    + " name VARCHAR(100) NOT NULL, protocol VARCHAR(20) NOT NULL, host VARCHAR(255) NOT NULL,"
+                    + " port BIGINT NOT NULL, username VARCHAR(100), password VARCHAR(100),"
+                    + " status VARCHAR(20) NOT NULL DEFAULT 'active')");
+            s.execute("INSERT INTO proxies (name, protocol, host, port) VALUES ('p', 'socks5', 'h', 1080)");
+            s.execute("INSERT INTO accounts (platform, type, proxy_id) VALUES ('anthropic', 'oauth', 1)");
         }
-        assertEquals(3, Migrations.apply(db).migrationsExecuted);
+        assertEquals(4, Migrations.apply(db).migrationsExecuted);
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             assertEquals(List.of("1"), strings(s, "SELECT count(*) FROM accounts"));
             assertEquals(List.of("0"), strings(s, "SELECT count(*) FROM scheduler_outbox"));
+            assertEquals(List.of("1"), strings(s, "SELECT proxy_id FROM accounts"), "sub2api's proxy_id kept");
+            assertEquals(List.of("socks5"), strings(s, "SELECT protocol FROM proxies"), "sub2api's proxies kept");
         }
     }
 

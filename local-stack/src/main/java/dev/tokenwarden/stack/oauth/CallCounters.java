@@ -1,6 +1,8 @@
 package dev.tokenwarden.stack.oauth;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -10,6 +12,15 @@ final class CallCounters {
     private final AtomicInteger reuseRejections = new AtomicInteger();
     private final Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Map<Long, AtomicInteger> successes = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<SeenRequest> seen = new ConcurrentLinkedQueue<>();
+
+    void seen(SeenRequest request) {
+        seen.add(request);
+    }
+
+    List<SeenRequest> seen() {
+        return List.copyOf(seen);
+    }
 
     void request() {
         total.incrementAndGet();
@@ -50,5 +61,6 @@ final class CallCounters {
         reuseRejections.set(0);
         calls.clear();
         successes.clear();
+        seen.clear();
     }
 }

@@ -122,6 +122,24 @@ public final class FakeOAuthServer implements AutoCloseable {
         return counters.reuseRejections();
     }
 
+    /** Every token request so far, in arrival order, with its source address and client (no tokens). */
+    public List<SeenRequest> seenRequests() {
+        return counters.seen();
+    }
+
+    /** Another client the platform's endpoint accepts; {@code secret} null for a public client. */
+    public void acceptClient(String platform, String clientId, String secret) {
+        formats.get(Platform.of(platform)).acceptClient(clientId, secret);
+    }
+
+    /**
+     * The account's tokens belong to {@code clientId} from now on: presenting them with any other known client gets
+     * {@code unauthorized_client}, as Google answers.
+     */
+    public void issueTo(String platform, long accountId, String clientId) {
+        formats.get(Platform.of(platform)).issueTo(accountId, clientId);
+    }
+
     public void resetCounters() {
         counters.reset();
     }

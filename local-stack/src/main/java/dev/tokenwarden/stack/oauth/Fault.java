@@ -16,6 +16,14 @@ public enum Fault {
     INVALID_GRANT,
     /** 401 {@code {"error":"invalid_client"}}, a provider-wide error. */
     INVALID_CLIENT,
+    /** 404 with an HTML page, as a moved token endpoint answers (console.anthropic.com since June 2026). */
+    NOT_FOUND_HTML,
+    /** 302 to another host's token endpoint. */
+    REDIRECT,
+    /** 200 with an HTML page: a login or captive portal, not a token endpoint. */
+    HTML_OK,
+    /** 400 {@code {"error":"unauthorized_client"}}: the token was issued to another client. */
+    UNAUTHORIZED_CLIENT,
     /** The connection is closed without a status line. */
     CONNECTION_RESET,
     /**

@@ -20,6 +20,10 @@ final class PlatformWireFormat {
     /** Null when the platform's clients have no secret. */
     private final String clientSecret;
     private final Clock clock;
+    /** Further clients this endpoint knows: id → secret ("" when none). */
+    private final java.util.Map<String, String> otherClients = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The client each account's tokens were issued to, when not the default one. */
+    private final java.util.Map<Long, String> issuedTo = new java.util.concurrent.ConcurrentHashMap<>();
 
     PlatformWireFormat(Platform platform, String clientId, String clientSecret, Clock clock) {
         this.platform = platform;
@@ -34,6 +38,19 @@ final class PlatformWireFormat {
 
     String clientSecret() {
         return clientSecret;
+    }
+
+    void acceptClient(String id, String secret) {
+        otherClients.put(id, secret == null ? "" : secret);
+    }
+
+    void issueTo(long accountId, String id) {
+        issuedTo.put(accountId, id);
+    }
+
+    /** Whether the account's tokens belong to {@code presentedId}: the default client unless issued to another. */
+    boolean issuedTo(long accountId, String presentedId) {
+        return issuedTo.getOrDefault(accountId, clientId).equals(presentedId);
     }
 
     /** The first rule the request breaks, checked in RFC 6749 order; empty for a well-formed refresh. */
@@ -62,6 +79,13 @@ final class PlatformWireFormat {
         Optional<String> presentedId = request.field("client_id");
         if (presentedId.isEmpty() && !platform.requiresClientSecret) {
             return Optional.of(missing("client_id"));
+        }
+        if (presentedId.isPresent() && otherClients.containsKey(presentedId.get())) {
+            String secret = otherClients.get(presentedId.get());
+            boolean secretOk = secret.isEmpty() ? request.field("client_secret").isEmpty()
+                    : request.field("client_secret").equals(Optional.of(secret));
+            return secretOk ? Optional.empty()
+                    : Optional.of(TokenReply.invalidClient("client authentication failed: client_secret"));
         }
         if (!presentedId.equals(Optional.of(clientId))) {
             return Optional.of(TokenReply.invalidClient("client authentication failed: unknown client_id"));

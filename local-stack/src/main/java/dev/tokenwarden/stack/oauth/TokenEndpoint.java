@@ -74,10 +74,12 @@ final class TokenEndpoint {
                     exchange.getRequestBody().readAllBytes());
             OptionalLong account = ledger.accountOf(request.fields().get("refresh_token"));
             account.ifPresent(counters::call);
+            counters.seen(new SeenRequest(platform.id, account.isPresent() ? account.getAsLong() : null,
+                    request.fields().get("client_id"), exchange.getRemoteAddress()));
             Optional<Fault> fault = faults.take(account);
             Optional<TokenReply> reply = fault.isPresent()
                     ? injected(fault.get(), formats.get(platform), request.fields().get("refresh_token"))
-                    : Optional.of(answer(platform, request));
+                    : Optional.of(answer(platform, request, account));
             log.debug("fake oauth {} account={} outcome={}", platform,
                     account.isPresent() ? account.getAsLong() : "unknown",
                     reply.map(TokenReply::outcome).orElseGet(() -> "closed without answer (" + fault.orElseThrow() + ")"));
@@ -89,11 +91,14 @@ final class TokenEndpoint {
         }
     }
 
-    private TokenReply answer(Platform platform, TokenRequest request) {
+    private TokenReply answer(Platform platform, TokenRequest request, OptionalLong account) {
         PlatformWireFormat format = formats.get(platform);
         Optional<TokenReply> rejection = format.reject(request);
         if (rejection.isPresent()) {
             return rejection.get();
+        }
+        if (account.isPresent() && !format.issuedTo(account.getAsLong(), request.fields().get("client_id"))) {
+            return TokenReply.unauthorizedClient(); // Google's answer for a token of another client
         }
         TokenLedger.Outcome outcome = ledger.refresh(platform, request.fields().get("refresh_token"), revokeFamilyOnReuse);
         if (outcome instanceof TokenLedger.Issued issued) {
@@ -117,6 +122,13 @@ final class TokenEndpoint {
                     : Optional.empty();
             case INVALID_GRANT -> Optional.of(format.reused());
             case INVALID_CLIENT -> Optional.of(TokenReply.invalidClient("client authentication failed"));
+            case NOT_FOUND_HTML -> Optional.of(TokenReply.raw(404, "text/html; charset=utf-8",
+                    "<html><body><h1>404 Not Found</h1></body></html>", null, "not found (html)"));
+            case REDIRECT -> Optional.of(TokenReply.raw(302, "text/html; charset=utf-8", "<a href=\"/moved\">moved</a>",
+                    "https://elsewhere.invalid/v1/oauth/token", "redirect"));
+            case HTML_OK -> Optional.of(TokenReply.raw(200, "text/html; charset=utf-8",
+                    "<html><body>Sign in to continue</body></html>", null, "html"));
+            case UNAUTHORIZED_CLIENT -> Optional.of(TokenReply.unauthorizedClient());
             case CONNECTION_RESET -> Optional.empty();
             case ECHO_TOKEN -> Optional.of(TokenReply.oauthError(400, String.valueOf(sentRefreshToken),
                     "refresh_token " + sentRefreshToken + " is not valid here"));
@@ -134,8 +146,13 @@ final class TokenEndpoint {
     }
 
     private static void respond(HttpExchange exchange, TokenReply reply) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(reply.body());
-        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        byte[] body = reply.rawBody() != null ? reply.rawBody().getBytes(java.nio.charset.StandardCharsets.UTF_8)
+                : JSON.writeValueAsBytes(reply.body());
+        exchange.getResponseHeaders().set("Content-Type",
+                reply.contentType() != null ? reply.contentType() : "application/json; charset=utf-8");
+        if (reply.location() != null) {
+            exchange.getResponseHeaders().set("Location", reply.location());
+        }
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.sendResponseHeaders(reply.status(), body.length);
         exchange.getResponseBody().write(body);

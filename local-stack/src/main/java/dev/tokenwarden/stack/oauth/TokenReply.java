@@ -10,7 +10,21 @@ import java.util.Map;
  * @param body    JSON object, in field order
  * @param outcome a token-free label for the debug log
  */
-record TokenReply(int status, Map<String, Object> body, String outcome) {
+record TokenReply(int status, Map<String, Object> body, String outcome, String contentType, String rawBody,
+        String location) {
+    TokenReply(int status, Map<String, Object> body, String outcome) {
+        this(status, body, outcome, null, null, null);
+    }
+
+    /** A non-JSON answer: {@code rawBody} as {@code contentType}, with a Location header when non-null. */
+    static TokenReply raw(int status, String contentType, String rawBody, String location, String outcome) {
+        return new TokenReply(status, Map.of(), outcome, contentType, rawBody, location);
+    }
+
+    static TokenReply unauthorizedClient() {
+        return oauthError(400, "unauthorized_client", "the client is not authorized to use this refresh token");
+    }
+
     static final String INVALID_GRANT_DESCRIPTION = "refresh token is invalid, expired or already used";
 
     static TokenReply ok(Map<String, Object> body) {
