@@ -48,8 +48,8 @@ public record SchedulerOutboxEvent(
                 accountId,
                 change,
                 cooldownUntil,
-                cooldownReason,
-                // A foreign writer's status text is not bounded by us; the event's field is.
+                // A foreign writer's reason and status are not bounded by us; the event's fields are.
+                Text.truncate(cooldownReason, MAX_COOLDOWN_REASON_LENGTH),
                 Text.truncate(status, MAX_STATUS_LENGTH),
                 occurredAt);
     }

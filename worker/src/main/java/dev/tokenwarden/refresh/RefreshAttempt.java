@@ -293,12 +293,11 @@ final class RefreshAttempt {
         updates.put(CredentialKeys.TOKEN_VERSION, newVersion);
         // The version is the write's own time: events built from it are the same whenever they are rebuilt.
         Instant writtenAt = Instant.ofEpochMilli(newVersion);
-        SchedulerOutboxEvent outbox = SchedulerOutboxEvent.accountChanged(job.accountId(),
-                OutboxChange.CREDENTIALS_REFRESHED, newVersion, null, null, "active", writtenAt);
         return writes.untilDone(() -> {
-            AccountStore.WriteResult result = store.persistRefresh(job.accountId(), refresh.guard(), updates,
-                    OutboxRows.of(outbox));
-            if (result == AccountStore.WriteResult.APPLIED) {
+            Optional<SchedulerOutboxEvent> committed = store.persistRefresh(job.accountId(), refresh.guard(), updates,
+                    row -> SchedulerOutboxEvent.accountChanged(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED,
+                            newVersion, row.cooldownUntil(), row.cooldownReason(), row.status(), writtenAt));
+            if (committed.isPresent()) {
                 long micros = (System.nanoTime() - answeredAt) / 1_000;
                 counters.answerToWriteMicrosTotal.add(micros);
                 counters.answerToWriteMicrosMax.accumulate(micros);
@@ -309,7 +308,7 @@ final class RefreshAttempt {
                         : Instant.ofEpochSecond(refreshed.expiresAt().getEpochSecond());
                 CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), newVersion,
                         expiresAt, writtenAt);
-                return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(outbox), "refreshed");
+                return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(committed.get()), "refreshed");
             }
             Optional<Account> now = store.find(job.accountId());
             if (now.isPresent() && Long.valueOf(newVersion).equals(now.get().credentials().tokenVersion())) {

@@ -24,6 +24,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
  */
 @RegisterRowMapper(AccountDao.AccountMapper.class)
 @RegisterRowMapper(AccountDao.CandidateMapper.class)
+@RegisterRowMapper(AccountDao.RowStateMapper.class)
 public interface AccountDao {
 
     /**
@@ -218,6 +219,25 @@ public interface AccountDao {
              LIMIT :limit""")
     List<Account> sealedRefreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
             @Bind("now") Instant now);
+
+    /** What the scheduler sees of a row: its status and cooldown, as the last write left them. */
+    record RowState(String status, Instant cooldownUntil, String cooldownReason) {
+    }
+
+    /** Read in the write's own transaction, so it is exactly what that UPDATE left. */
+    @SqlQuery("""
+            SELECT status, temp_unschedulable_until, temp_unschedulable_reason
+              FROM accounts
+             WHERE id = :id""")
+    Optional<RowState> rowState(@Bind("id") long id);
+
+    final class RowStateMapper implements RowMapper<RowState> {
+        @Override
+        public RowState map(ResultSet rs, StatementContext ctx) throws SQLException {
+            return new RowState(rs.getString("status"), instant(rs, "temp_unschedulable_until"),
+                    rs.getString("temp_unschedulable_reason"));
+        }
+    }
 
     final class AccountMapper implements RowMapper<Account> {
         @Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 import org.jdbi.v3.core.Jdbi;
@@ -260,6 +261,33 @@ public final class AccountStore implements AutoCloseable {
                 : mutateWithOutbox(id, outbox,
                         dao -> dao.mergeCredentials(id, json(kept), ((VersionGuard.Plain) expected).storedJson()));
         return applied ? WriteResult.APPLIED : WriteResult.CONFLICT;
+    }
+
+    /**
+     * {@link #persistRefresh(long, VersionGuard, Map, OutboxRow)} whose outbox row is built from the row as the
+     * UPDATE left it — its status and its cooldown (an admin's pause or a rate-limit window survive a refresh, and
+     * the scheduler must hear so), not a hard-coded "active, no cooldown" (issue 9). Returns the committed event,
+     * or empty when the guard no longer matched.
+     */
+    public Optional<SchedulerOutboxEvent> persistRefresh(long id, VersionGuard expected,
+            Map<String, Object> credentialUpdates, Function<AccountDao.RowState, SchedulerOutboxEvent> outboxFor) {
+        Objects.requireNonNull(expected, "expected");
+        if (credentialUpdates.get(Credentials.TOKEN_VERSION) == null) {
+            throw new IllegalArgumentException("credential updates must include " + Credentials.TOKEN_VERSION);
+        }
+        Map<String, Object> kept = withoutEmptyValues(credentialUpdates);
+        return jdbi.inTransaction(handle -> {
+            AccountDao dao = handle.attach(AccountDao.class);
+            int changed = expected instanceof VersionGuard.Sealed sealed ? resealMerged(dao, id, sealed, kept)
+                    : dao.mergeCredentials(id, json(kept), ((VersionGuard.Plain) expected).storedJson());
+            if (changed == 0) {
+                return Optional.<SchedulerOutboxEvent>empty();
+            }
+            SchedulerOutboxEvent event = outboxFor.apply(dao.rowState(id).orElseThrow());
+            OutboxRow row = OutboxRows.of(event);
+            handle.attach(OutboxDao.class).insert(id, row.payloadJson(), row.dedupKey());
+            return Optional.of(event);
+        });
     }
 
     /**

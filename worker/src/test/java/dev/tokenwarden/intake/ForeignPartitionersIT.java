@@ -99,7 +99,10 @@ class ForeignPartitionersIT {
                 && !credentialUpdates(id).isEmpty());
         assertTrue(used.size() > 1, "the storm was spread over partitions " + used);
         assertEquals(1, oauth.calls(id), "provider calls");
-        assertTrue(accounts.updates(id) - seeding <= 2, "account writes: " + (accounts.updates(id) - seeding));
+        long writes = accounts.updates(id) - seeding;
+        System.out.println("ForeignPartitionersIT " + partitioner + ": 401 storm of " + STORM + " over partitions " + used
+                + " -> " + oauth.calls(id) + " provider call(s), " + writes + " account write(s)");
+        assertTrue(writes <= 2, "account writes: " + writes);
         assertOnePerVersion(credentialUpdates(id));
     }
 

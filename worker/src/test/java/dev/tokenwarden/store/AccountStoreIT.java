@@ -178,6 +178,27 @@ class AccountStoreIT {
         assertEquals(List.of("dead-new"), dedupKeys(id));
     }
 
+    @Test
+    void shouldBuildTheRefreshOutboxEventFromTheRowAsTheUpdateLeftIt() {
+        // Given an account in a rate-limit window that a refresh must not lift
+        long id = insert("openai", "oauth", "{\"refresh_token\":\"r0\",\"_token_version\":5}");
+        Instant until = Instant.now().plusSeconds(600).truncatedTo(ChronoUnit.MICROS);
+        assertTrue(store.extendCooldown(id, until, RATE_LIMITED, row("limited-" + id)));
+
+        // When the refresh lands
+        Optional<dev.tokenwarden.events.SchedulerOutboxEvent> event = store.persistRefresh(id, VersionGuard.number(5L),
+                Map.of("refresh_token", "r1", "_token_version", 6L),
+                state -> dev.tokenwarden.events.SchedulerOutboxEvent.accountChanged(id,
+                        dev.tokenwarden.events.OutboxChange.CREDENTIALS_REFRESHED, 6L, state.cooldownUntil(),
+                        state.cooldownReason(), state.status(), Instant.ofEpochMilli(6)));
+
+        // Then its outbox event says what the scheduler must know: still cooling down, and why (issue 9)
+        assertEquals(until, event.orElseThrow().cooldownUntil());
+        assertEquals(RATE_LIMITED, event.get().cooldownReason());
+        assertEquals("active", event.get().status());
+        assertEquals(List.of("limited-" + id, event.get().eventId()), dedupKeys(id));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"1714000000000", "1714000000000.0", "1.714E12", "\" 1714000000000\"",
             "\"01714000000000\"", "\"1714000000000\"", "null"})
