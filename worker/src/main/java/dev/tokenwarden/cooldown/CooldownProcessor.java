@@ -56,6 +56,8 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
         this.context = context;
         this.memory = context.getStateStore(CooldownTopology.COALESCE_STORE);
         this.partition = context.taskId().partition();
+        // Kafka Streams re-initialises a suspended task's processor: the next owner's resume redoes these.
+        finished.clear();
         runner.outage().owns(partition, true);
         context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> purgeExpired());

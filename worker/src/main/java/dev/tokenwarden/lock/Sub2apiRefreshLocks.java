@@ -63,12 +63,23 @@ final class Sub2apiRefreshLocks implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new LockResult.Unavailable(RedissonLockHandle.describe(e)));
         }
-        return set.<LockResult>handle((taken, error) -> {
+        CompletableFuture<LockResult> result = new CompletableFuture<>();
+        set.whenComplete((taken, error) -> {
             if (error != null) {
-                return new LockResult.Unavailable(RedissonLockHandle.describe(error));
+                result.complete(new LockResult.Unavailable(RedissonLockHandle.describe(error)));
+            } else if (!Boolean.TRUE.equals(taken)) {
+                result.complete(new LockResult.TimedOut());
+            } else {
+                Handle handle = new Handle(key, owner);
+                if (!result.complete(new LockResult.Held(handle))) {
+                    // Granted after we gave up waiting: nobody holds this, so hand it straight back (stopping its
+                    // renewal) rather than keep sub2api's lock for good.
+                    handle.release();
+                }
             }
-            return Boolean.TRUE.equals(taken) ? new LockResult.Held(new Handle(key, owner)) : new LockResult.TimedOut();
-        }).completeOnTimeout(new LockResult.Unavailable("no answer from Redis within " + LockClientConfig.COMMAND_BUDGET),
+        });
+        return result.completeOnTimeout(
+                new LockResult.Unavailable("no answer from Redis within " + LockClientConfig.COMMAND_BUDGET),
                 LockClientConfig.COMMAND_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -71,7 +71,6 @@ final class RefreshAttempt {
     private final AtomicInteger holdingAnswers = new AtomicInteger();
     private final BooleanSupplier closing;
     private final String holderId = "worker-" + UUID.randomUUID();
-    private final AtomicLong fenceAttempts = new AtomicLong();
 
     /** @param closing true once the worker stops: no provider call starts after that */
     RefreshAttempt(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
@@ -118,24 +117,29 @@ final class RefreshAttempt {
      * finishing a call, say) from calling the provider with the same refresh token (issue 8).
      */
     private CompletableFuture<AttemptOutcome> fenced(RefreshJob job, BooleanSupplier owner) {
-        String holder = holderId + ":" + fenceAttempts.incrementAndGet();
+        // One holder per job, so a retry whose claim committed but whose answer was lost takes its own row back.
+        String holder = holderId + ":" + job.accountId() + ":" + job.since().toEpochMilli();
         try {
             if (!store.claimFence(job.accountId(), holder, FENCE_LEASE)) {
                 counters.lockHeldElsewhere.increment();
                 return again(job, FENCE_RECHECK, "fence held elsewhere");
             }
         } catch (RuntimeException e) {
+            if (!StoreErrors.isTransient(e)) {
+                return CompletableFuture.failedFuture(e);
+            }
             counters.dbRetries.increment();
             return again(job, backoff(job.attempt()), "fence claim failed: " + e.getClass().getSimpleName());
         }
-        return guarded(job, owner).whenCompleteAsync((outcome, error) -> {
+        // Released on the completing thread, never through the executor: a closed pool must not leak the row.
+        return guarded(job, owner).whenComplete((outcome, error) -> {
             try {
                 store.releaseFence(job.accountId(), holder);
             } catch (RuntimeException e) {
                 log.warn("account {}: releasing the fence failed ({}); it frees itself within {}", job.accountId(),
                         e.getClass().getSimpleName(), FENCE_LEASE);
             }
-        }, executor);
+        });
     }
 
     /** Neither the task's partition nor the worker is going away: a provider call may start. */
@@ -148,6 +152,11 @@ final class RefreshAttempt {
         try {
             return underLock(job, owner);
         } catch (RuntimeException e) {
+            if (StoreErrors.isTransient(e)) {
+                // Any read before the provider call (a replay's outbox lookup, say) may just be a database blip.
+                counters.dbRetries.increment();
+                return again(job, backoff(job.attempt()), "database failed: " + e.getClass().getSimpleName());
+            }
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -237,16 +246,25 @@ final class RefreshAttempt {
 
     private CompletableFuture<AttemptOutcome> callProvider(RefreshJob job, BooleanSupplier owner, Account account,
             RefreshDecision.Refresh refresh) {
+        var request = ProviderRequests.of(job.platform(), account, refresh.refreshToken(), store);
+        // Counted before the check, not after: a stop that begins between the two then either sees this call
+        // in holdingAnswers and waits for its write, or this call sees the stop and does not start (issue 8).
+        holdingAnswers.incrementAndGet();
         if (!mayCallProvider(owner)) {
+            holdingAnswers.decrementAndGet();
             // The partition moved (or the worker is stopping) while this job waited: its next owner resumes it.
             return done(new AttemptOutcome.Cancelled("its task closed before the provider call"));
         }
         counters.providerCalls.increment();
         // From here until the write lands this process may hold the only copy of a rotated token.
-        holdingAnswers.incrementAndGet();
-        return providers.refresh(ProviderRequests.of(job.platform(), account, refresh.refreshToken(), store))
-                .thenComposeAsync(outcome -> onProviderOutcome(job, account, refresh, outcome), executor)
-                .whenComplete((outcome, error) -> holdingAnswers.decrementAndGet());
+        try {
+            return providers.refresh(request)
+                    .thenComposeAsync(outcome -> onProviderOutcome(job, account, refresh, outcome), executor)
+                    .whenComplete((outcome, error) -> holdingAnswers.decrementAndGet());
+        } catch (RuntimeException e) {
+            holdingAnswers.decrementAndGet();
+            throw e;
+        }
     }
 
     /** Provider calls in flight plus answers not yet written; shutdown waits for this to reach zero. */
@@ -374,8 +392,14 @@ final class RefreshAttempt {
         return AttemptOutcome.Done.quietly(version, "retry exhausted; a longer cooldown already stands");
     }
 
+    /**
+     * The first {@code since + k × cooldown} after now: deterministic for the job (a resumed job computes the window
+     * its first owner may have written), yet never a window that is already over when a long outage delayed it.
+     */
     private Instant exhaustedUntil(RefreshJob job) {
-        return job.since().plus(settings.exhaustedCooldown());
+        long cooldown = settings.exhaustedCooldown().toMillis();
+        long elapsed = Math.max(0, clock.millis() - job.since().toEpochMilli());
+        return job.since().plusMillis((elapsed / cooldown + 1) * cooldown);
     }
 
     /** The committed outbox event of this job's own retry-exhausted window, when the account is in it. */

@@ -101,13 +101,19 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
             }
             log.debug("account {}: again in {} ms ({})", job.accountId(), again.after().toMillis(), again.why());
             CompletableFuture<AttemptOutcome.Done> later = new CompletableFuture<>();
-            pool.timer().schedule(() -> execute(again.job(), owner).whenComplete((d, e) -> {
-                if (e != null) {
-                    later.completeExceptionally(e);
-                } else {
-                    later.complete(d);
+            pool.timer().schedule(() -> {
+                try {
+                    execute(again.job(), owner).whenComplete((d, e) -> {
+                        if (e != null) {
+                            later.completeExceptionally(e);
+                        } else {
+                            later.complete(d);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    later.completeExceptionally(e); // never a job that waits for ever
                 }
-            }), again.after().toMillis(), TimeUnit.MILLISECONDS);
+            }, again.after().toMillis(), TimeUnit.MILLISECONDS);
             return later;
         });
     }

@@ -60,6 +60,8 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
         this.context = context;
         this.memory = context.getStateStore(RefreshTopology.DEDUP_STORE);
         this.scope = new JobScope("refresh task " + context.taskId());
+        // Kafka Streams re-initialises a suspended task's processor: results of the closed scope are not ours.
+        finished.clear();
         context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
         context.schedule(PURGE_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> purgeExpired());
         resumeInFlight();

@@ -221,7 +221,17 @@ public final class Worker implements AutoCloseable {
         streams.close(new KafkaStreams.CloseOptions()
                 .timeout(streamsBudget.isNegative() ? Duration.ZERO : streamsBudget).leaveGroup(true));
         answers.completeOnTimeout(false, remaining(deadline).toMillis(), TimeUnit.MILLISECONDS).join();
-        dependencies.close();
+        // The pools, clients and connections close in their own time; the stop does not wait past its bound.
+        CompletableFuture<Void> rest = CompletableFuture.runAsync(dependencies::close, Worker::drainThread);
+        try {
+            rest.get(Math.max(CLOSE_STEP.toMillis(), remaining(deadline).toMillis()), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("closing the worker's clients took longer than shutdown.timeout; stopping anyway");
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("closing the worker's clients failed ({})", e.getCause().getClass().getName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         stopped.countDown();
     }
 
@@ -233,7 +243,7 @@ public final class Worker implements AutoCloseable {
     }
 
     private static void drainThread(Runnable r) {
-        Thread t = new Thread(r, "tokenwarden-answer-drain");
+        Thread t = new Thread(r, "tokenwarden-stop");
         t.setDaemon(true);
         t.start();
     }
