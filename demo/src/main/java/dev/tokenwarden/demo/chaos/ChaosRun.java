@@ -30,6 +30,7 @@ import dev.tokenwarden.store.Migrations;
  */
 final class ChaosRun implements AutoCloseable {
     static final int PARTITIONS = 6;
+    static final int DRIVER_STATEMENT_TIMEOUT_SECONDS = 60;
     /** Runs not closed yet, for the shutdown hook of an interrupted chaos command. */
     private static final Set<ChaosRun> OPEN = ConcurrentHashMap.newKeySet();
 
@@ -82,7 +83,7 @@ final class ChaosRun implements AutoCloseable {
         s.put(TopicNames.KEY_CREDENTIAL_UPDATED, topics.credentialUpdated());
         s.put(TopicNames.KEY_SCHEDULER_OUTBOX, topics.schedulerOutbox());
         s.put(TopicNames.KEY_DEAD_LETTER, topics.deadLetter());
-        WorkerConfig.Database db = WorkerConfig.Database.from(ConfigSource.of(s));
+        WorkerConfig.Database db = bounded(WorkerConfig.Database.from(ConfigSource.of(s)));
         Migrations.apply(db);
         Path stateRoot = Files.createTempDirectory("tokenwarden-chaos-" + name + "-");
         Path logDir = ctx.logRoot().resolve(name);
@@ -93,6 +94,16 @@ final class ChaosRun implements AutoCloseable {
         ChaosRun run = new ChaosRun(name, stack, ctx.workerClasspath(), s, topics, db, oauth, stateRoot, logDir);
         OPEN.add(run);
         return run;
+    }
+
+    /**
+     * This driver's own connections (migrations, seeding, checks) give up on a statement after
+     * {@link #DRIVER_STATEMENT_TIMEOUT_SECONDS}: a hung migration fails its scenario instead of the CI job.
+     * The workers' settings are left as they are.
+     */
+    private static WorkerConfig.Database bounded(WorkerConfig.Database db) {
+        String url = db.url() + (db.url().contains("?") ? "&" : "?") + "socketTimeout=" + DRIVER_STATEMENT_TIMEOUT_SECONDS;
+        return new WorkerConfig.Database(url, db.user(), db.password());
     }
 
     String name() {
