@@ -1,6 +1,5 @@
 package dev.tokenwarden.runtime;
 
-import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -15,17 +14,8 @@ import dev.tokenwarden.events.DeadLetterRecord;
  * Input topics are read as raw bytes and judged by intake, so only a repartition topic's record, which we wrote
  * ourselves, can fail to deserialise: dead-letter it and go on rather than kill the thread.
  */
-public final class InputFailureHandler implements DeserializationExceptionHandler {
+public final class InputFailureHandler extends FailureHandlerBase implements DeserializationExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(InputFailureHandler.class);
-
-    private StreamFailures failures = new StreamFailures();
-    private FailureDeadLetters deadLetters = FailureDeadLetters.from(Map.of());
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        failures = StreamFailures.from(configs);
-        deadLetters = FailureDeadLetters.from(configs);
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,

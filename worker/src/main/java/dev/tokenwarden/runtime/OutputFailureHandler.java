@@ -1,7 +1,6 @@
 package dev.tokenwarden.runtime;
 
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -18,17 +17,8 @@ import dev.tokenwarden.events.DeadLetterReason;
  * replay handles idempotently. A dead letter that cannot be produced is dropped and counted, never retried:
  * that is the loop that stalled partitions for good (issue 7).
  */
-public final class OutputFailureHandler implements ProductionExceptionHandler {
+public final class OutputFailureHandler extends FailureHandlerBase implements ProductionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(OutputFailureHandler.class);
-
-    private StreamFailures failures = new StreamFailures();
-    private FailureDeadLetters deadLetters = FailureDeadLetters.from(Map.of());
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        failures = StreamFailures.from(configs);
-        deadLetters = FailureDeadLetters.from(configs);
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,

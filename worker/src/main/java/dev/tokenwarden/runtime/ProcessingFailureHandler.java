@@ -1,6 +1,5 @@
 package dev.tokenwarden.runtime;
 
-import java.util.Map;
 
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -14,17 +13,8 @@ import dev.tokenwarden.events.DeadLetterReason;
  * A processor threw (a defect of ours, since intake judged the record): dead-letter the source record and go
  * on. Failing instead would kill the thread, and its replacement would read the same record and die again.
  */
-public final class ProcessingFailureHandler implements ProcessingExceptionHandler {
+public final class ProcessingFailureHandler extends FailureHandlerBase implements ProcessingExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProcessingFailureHandler.class);
-
-    private StreamFailures failures = new StreamFailures();
-    private FailureDeadLetters deadLetters = FailureDeadLetters.from(Map.of());
-
-    @Override
-    public void configure(Map<String, ?> configs) {
-        failures = StreamFailures.from(configs);
-        deadLetters = FailureDeadLetters.from(configs);
-    }
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
