@@ -12,6 +12,9 @@ final class ChaosRows {
             "calls_in_flight_at_kill", "token_reuses", "accounts_refreshed", "accounts_error", "accounts_crash_marked",
             "wall_s", "settled_after_fault_s", "stop", "verdict");
 
+    /** A detail that qualifies a PASS (e.g. the crash path was not exercised) and is shown beside it. */
+    static final String NOTE = "note";
+
     private ChaosRows() {
     }
 
@@ -37,7 +40,9 @@ final class ChaosRows {
         row.put("wall_s", round(wallSeconds));
         row.put("settled_after_fault_s", round(afterFaultSeconds));
         row.put("stop", stop);
-        row.put("verdict", problems.isEmpty() ? "PASS" : "FAIL: " + String.join("; ", problems));
+        Object note = details.get(NOTE);
+        row.put("verdict", !problems.isEmpty() ? "FAIL: " + String.join("; ", problems)
+                : note == null ? "PASS" : "PASS (" + note + ")");
         Map<String, Object> all = new LinkedHashMap<>(details);
         all.put("error_reasons", judgement.errorReasons());
         all.put("evidence_account_ids", judgement.evidence());

@@ -26,6 +26,8 @@ final class KillMidStorm implements ChaosScenario {
     /** Long enough for the fake to have counted every call the victim had sent (latency plus margin). */
     private static final Duration IN_FLIGHT_GRACE = PROVIDER_LATENCY.plusSeconds(1);
     private static final Duration BUSY_WITHIN = Duration.ofSeconds(15);
+    /** Writes by the victim within one poll, and calls waiting on the provider, that make it busy enough. */
+    private static final int BUSY_WRITES = 2;
     private static final Duration CLEAN_EXIT_WITHIN = Duration.ofSeconds(25);
     private static final Duration EXIT_WAIT = Duration.ofSeconds(60);
 
@@ -129,6 +131,9 @@ final class KillMidStorm implements ChaosScenario {
         details.put("seconds_to_exit", stopped.secondsToExit());
         details.put("accounts_of_note", ChaosRows.accountsOfNote(finals, ledger, watch.group(), 50));
         details.put("logs", run.logDir().toString());
+        if (signal == Signal.KILL && stopped.mayBeLost().isEmpty()) {
+            details.put(ChaosRows.NOTE, "no call was in flight on the killed worker; the lost-answer path was not exercised");
+        }
         return ChaosRows.result(name, ids.size(), Storm.events(ids.size()), ledger, stopped.mayBeLost().size(),
                 judgement, wall, afterStop, stopped.label(), problems, details);
     }
@@ -189,17 +194,18 @@ final class KillMidStorm implements ChaosScenario {
     }
 
     /**
-     * Until the victim is mid-work: one of its accounts was written since the last look and some call waits on
-     * the provider, so the stop lands while it holds attempts. Gives up (false) after {@link #BUSY_WITHIN}.
+     * Until the victim is mid-work: {@link #BUSY_WRITES} of its accounts were written since the last look and as
+     * many calls wait on the provider, so the stop is likely to land while it holds attempts. Gives up (false)
+     * after {@link #BUSY_WITHIN}.
      */
     private static boolean awaitBusy(ChaosRun run, Set<Long> owned, List<Long> ids) throws InterruptedException {
         long[] last = {-1};
         return Deadline.in(BUSY_WITHIN).await(() -> {
             Set<Long> written = ChaosAccounts.written(run.database());
             long mine = owned.stream().filter(written::contains).count();
-            boolean writing = last[0] >= 0 && mine > last[0];
+            boolean writing = last[0] >= 0 && mine >= last[0] + BUSY_WRITES;
             last[0] = mine;
-            return writing && ProviderLedger.of(run.oauth(), ids).held() > 0;
+            return writing && ProviderLedger.of(run.oauth(), ids).held() >= BUSY_WRITES;
         });
     }
 
