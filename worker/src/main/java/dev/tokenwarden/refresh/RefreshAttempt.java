@@ -9,9 +9,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
@@ -55,8 +57,6 @@ final class RefreshAttempt {
     private static final Duration LOCK_RECHECK = Duration.ofMillis(200);
     /** sub2api's lock cannot be awaited (no pub/sub): look again after this; its holder's TTL is 30-60 s at most. */
     private static final Duration SUB2API_LOCK_RECHECK = Duration.ofMillis(500);
-    /** Outlives any attempt (its provider call is bounded by the attempt timeout, at most 5 min). */
-    private static final Duration FENCE_LEASE = Duration.ofMinutes(6);
     private static final Duration FENCE_RECHECK = Duration.ofSeconds(1);
     private static final String CRASH_INTERRUPTED = Account.REFRESH_INTERRUPTED;
 
@@ -70,11 +70,14 @@ final class RefreshAttempt {
     private final RefreshCounters counters;
     private final AtomicInteger holdingAnswers = new AtomicInteger();
     private final BooleanSupplier closing;
+    private final ScheduledExecutorService timer;
     private final String holderId = "worker-" + UUID.randomUUID();
 
     /** @param closing true once the worker stops: no provider call starts after that */
     RefreshAttempt(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
-            Clock clock, Executor executor, WriteRetry writes, RefreshCounters counters, BooleanSupplier closing) {
+            Clock clock, Executor executor, ScheduledExecutorService timer, WriteRetry writes, RefreshCounters counters,
+            BooleanSupplier closing) {
+        this.timer = timer;
         this.closing = closing;
         this.store = store;
         this.providers = providers;
@@ -119,8 +122,10 @@ final class RefreshAttempt {
     private CompletableFuture<AttemptOutcome> fenced(RefreshJob job, BooleanSupplier owner) {
         // One holder per job, so a retry whose claim committed but whose answer was lost takes its own row back.
         String holder = holderId + ":" + job.accountId() + ":" + job.since().toEpochMilli();
+        // The Redis lock's lease, renewed the same way while held: a killed holder's fence frees itself within it.
+        Duration lease = settings.lockLease();
         try {
-            if (!store.claimFence(job.accountId(), holder, FENCE_LEASE)) {
+            if (!store.claimFence(job.accountId(), holder, lease)) {
                 counters.lockHeldElsewhere.increment();
                 return again(job, FENCE_RECHECK, "fence held elsewhere");
             }
@@ -131,13 +136,22 @@ final class RefreshAttempt {
             counters.dbRetries.increment();
             return again(job, backoff(job.attempt()), "fence claim failed: " + e.getClass().getSimpleName());
         }
+        long every = Math.max(1, lease.toMillis() / 3);
+        ScheduledFuture<?> renewal = timer.scheduleAtFixedRate(() -> {
+            try {
+                store.claimFence(job.accountId(), holder, lease);
+            } catch (RuntimeException e) {
+                log.warn("account {}: renewing the fence failed ({})", job.accountId(), e.getClass().getSimpleName());
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
         // Released on the completing thread, never through the executor: a closed pool must not leak the row.
         return guarded(job, owner).whenComplete((outcome, error) -> {
+            renewal.cancel(false);
             try {
                 store.releaseFence(job.accountId(), holder);
             } catch (RuntimeException e) {
                 log.warn("account {}: releasing the fence failed ({}); it frees itself within {}", job.accountId(),
-                        e.getClass().getSimpleName(), FENCE_LEASE);
+                        e.getClass().getSimpleName(), lease);
             }
         });
     }

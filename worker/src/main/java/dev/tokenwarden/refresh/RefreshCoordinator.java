@@ -46,8 +46,8 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
             Clock clock, int threads) {
         this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff(),
                 StoreErrors::isTransient);
-        this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, pool.executor(), pool.writes(),
-                counters, closing::get);
+        this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, pool.executor(), pool.timer(),
+                pool.writes(), counters, closing::get);
     }
 
     /**
