@@ -59,6 +59,9 @@ final class RefreshAttempt {
     private static final Duration SUB2API_LOCK_RECHECK = Duration.ofMillis(500);
     private static final Duration FENCE_RECHECK = Duration.ofSeconds(1);
     private static final String CRASH_INTERRUPTED = Account.REFRESH_INTERRUPTED;
+    /** What a provider answers for a refresh token already spent (by a worker that died with the answer). */
+    private static final java.util.Set<String> SPENT_TOKEN_CODES = java.util.Set.of("invalid_grant",
+            "refresh_token_reused");
 
     private final AccountStore store;
     private final Providers providers;
@@ -370,13 +373,14 @@ final class RefreshAttempt {
         }
         // A job taken over from the changelog that finds its token spent and not replaced: most likely the previous
         // owner spent it and died before writing. Say so, and count it apart from a revoked token (issue 8).
-        String message = job.resumed() ? CRASH_INTERRUPTED : Account.REFRESH_TOKEN_REJECTED + " " + invalid.code();
+        boolean crashLoss = job.resumed() && SPENT_TOKEN_CODES.contains(invalid.code());
+        String message = crashLoss ? CRASH_INTERRUPTED : Account.REFRESH_TOKEN_REJECTED + " " + invalid.code();
         SchedulerOutboxEvent outbox = outboxEvent(job.accountId(), OutboxChange.STATUS_ERROR, now.get().revision(),
                 null, null, Account.STATUS_ERROR);
         // Guarded on the token the provider rejected (plaintext) or the fingerprint of the document that held it.
         if (store.markDead(now.get(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
             counters.markedDead.increment();
-            if (job.resumed()) {
+            if (crashLoss) {
                 counters.crashInterrupted.increment();
             }
             counters.accountWrites.increment();

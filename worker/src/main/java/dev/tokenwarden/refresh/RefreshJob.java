@@ -12,7 +12,8 @@ import dev.tokenwarden.events.Platform;
  * @param attempt provider attempts already made for this job (transient failures), from 0
  * @param since when the job's first attempt was handed out: the retry-exhausted window is counted from it, so a
  *     job resumed by another worker computes the window the first one may already have written (issue 8)
- * @param resumed the job was taken over from the changelog (a restart or another worker's partition): an
+ * @param resumed the job was taken over from the changelog, or started by a task that took its partition over moments
+ *     ago (the event was read again because the previous owner died before committing it): an
  *     {@code invalid_grant} for a token nobody replaced then most likely means the previous owner spent it and died
  */
 public record RefreshJob(long accountId, Platform platform, Duration window, Long observedVersion, boolean force,
@@ -27,6 +28,11 @@ public record RefreshJob(long accountId, Platform platform, Duration window, Lon
     static RefreshJob resumed(long accountId, Platform platform, Duration window, Long observedVersion,
             boolean force, Instant since) {
         return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, true);
+    }
+
+    /** The same job, started by a task that took its partition over moments ago. */
+    RefreshJob takenOver() {
+        return new RefreshJob(accountId, platform, window, observedVersion, force, attempt, since, true);
     }
 
     RefreshJob nextAttempt() {

@@ -35,6 +35,11 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     private static final Logger log = LoggerFactory.getLogger(RefreshProcessor.class);
     private static final Duration DRAIN_EVERY = Duration.ofMillis(50);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+    /**
+     * How long after this task took its partition an event may be one a dead owner already acted on: the events it
+     * had read but not committed come first, within the commit interval and a rebalance (issue 8, item 9).
+     */
+    private static final Duration TAKEOVER_WINDOW = Duration.ofSeconds(30);
 
     private final RefreshDeduplicator deduplicator;
     private final RefreshJobs coordinator;
@@ -44,6 +49,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, RefreshMemory> memory;
     private JobScope scope;
+    private Instant initialisedAt = Instant.EPOCH;
 
     private record Finished(String key, RefreshJob job, AttemptOutcome.Done outcome) {
     }
@@ -60,6 +66,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
         this.context = context;
         this.memory = context.getStateStore(RefreshTopology.DEDUP_STORE);
         this.scope = new JobScope("refresh task " + context.taskId());
+        this.initialisedAt = now();
         // Kafka Streams re-initialises a suspended task's processor: results of the closed scope are not ours.
         finished.clear();
         context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
@@ -74,9 +81,11 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
         DedupDecision decision = deduplicator.decide(memory.get(key), event, now());
         if (decision instanceof DedupDecision.Act act) {
             memory.put(key, act.memory());
-            start(key, RefreshJob.of(event.accountId(), event.platform(),
+            RefreshJob job = RefreshJob.of(event.accountId(), event.platform(),
                     Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
-                    now()));
+                    now());
+            // Events read again right after a takeover may be ones a dead owner had already acted on.
+            start(key, now().isBefore(initialisedAt.plus(TAKEOVER_WINDOW)) ? job.takenOver() : job);
         } else if (decision instanceof DedupDecision.Coalesce coalesce) {
             memory.put(key, coalesce.memory());
             coordinator.counters().coalesced.increment();
