@@ -156,6 +156,9 @@ final class DemoRun {
                 .put("refresh_latency_p50_ms", latency.p50())
                 .put("refresh_latency_p95_ms", latency.p95())
                 .put("refresh_latency_p99_ms", latency.p99())
+                // The window in which a crash loses a rotated token: provider answer → write committed (issue 8).
+                .put("answer_to_write_avg_ms", answerToWriteAvgMs(workers))
+                .put("answer_to_write_max_ms", workers.refreshCounterMax("answer_to_write_micros_max") / 1000.0)
                 .put("unauthorized_storms", storms.storms())
                 .put("writes_per_401_storm", storms.writesPerStorm())
                 .put("time_to_schedulable_p50_ms", storms.timeToSchedulableMs().p50())
@@ -163,6 +166,11 @@ final class DemoRun {
                 .put("processing_seconds", processSeconds)
                 .put("wall_seconds", (System.nanoTime() - startNanos) / 1e9)
                 .build();
+    }
+
+    private static double answerToWriteAvgMs(WorkerFleet workers) {
+        long refreshed = workers.refreshCounter("refreshed");
+        return refreshed == 0 ? 0 : workers.refreshCounter("answer_to_write_micros_total") / 1000.0 / refreshed;
     }
 
     /** Per account: first refresh-needed sent → first credential-updated written (its record timestamp). */

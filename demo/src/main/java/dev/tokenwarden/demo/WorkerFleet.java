@@ -50,6 +50,11 @@ final class WorkerFleet implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).sum();
     }
 
+    /** The largest value of a refresh counter on any one worker (for maxima such as answer-to-write). */
+    long refreshCounterMax(String name) {
+        return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).max().orElse(0);
+    }
+
     long cooldownCounter(String name) {
         return workers.stream().mapToLong(w -> w.cooldownCounters().get(name)).sum();
     }
