@@ -39,6 +39,8 @@ public final class OutageDetector {
     private final Map<String, Map<Long, Long>> bySource = new ConcurrentHashMap<>();
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
     private final LongAdder declaredTotal = new LongAdder();
+    private final Map<String, long[]> activeCounts = new ConcurrentHashMap<>();
+    private static final long COUNT_FOR_MS = 60_000;
 
     /**
      * @param activeAccounts active accounts of a platform (its JSON name) in the database; may be cached
@@ -79,11 +81,23 @@ public final class OutageDetector {
         int platformAccounts = recent(byPlatform.get(platform));
         int gatewayAccounts = recent(bySource.get(event.source()));
         boolean platformWide = platformAccounts >= minAccounts
-                && platformAccounts >= settings.share() * activeAccounts.apply(platform) * Math.min(1, mine);
+                && platformAccounts >= settings.share() * activeAccountsOf(platform) * Math.min(1, mine);
         boolean gatewayWide = gatewayAccounts >= minAccounts;
         report("platform " + platform, platformWide, platformAccounts);
         report("gateway " + event.source(), gatewayWide, gatewayAccounts);
         return platformWide || gatewayWide;
+    }
+
+    /** The database count, at most once a minute per platform: a storm asks for it with every 401. */
+    private long activeAccountsOf(String platform) {
+        long now = clock.millis();
+        long[] cached = activeCounts.get(platform);
+        if (cached != null && now - cached[1] < COUNT_FOR_MS) {
+            return cached[0];
+        }
+        long count = activeAccounts.apply(platform);
+        activeCounts.put(platform, new long[] {count, now});
+        return count;
     }
 
     /** Storms declared so far (each counted once when it starts). */
