@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +56,7 @@ class TokenLeakIT {
     private static WorkerGroup group;
     private static FakeOAuthServer oauth;
     private static String bootstrap;
-    private static PrintStream originalErr;
-    private static final ByteArrayOutputStream LOGS = new ByteArrayOutputStream();
+    private static CapturedStderr logs;
 
     @BeforeAll
     static void captureLogsAndStartWorkers() throws InterruptedException {
@@ -72,9 +68,7 @@ class TokenLeakIT {
         token("sk-ant-oat01-", 80);
         token("eyJhbGciOiJSUzI1NiJ9.", 60);
         token("ya29.a0", 90);
-        originalErr = System.err;
-        // slf4j-simple writes to whatever System.err is at the time of each line.
-        System.setErr(new PrintStream(new Tee(originalErr, LOGS), true, StandardCharsets.UTF_8));
+        logs = CapturedStderr.install(line -> false);
         settings = TestWorkers.isolatedSettings("leak");
         settings.put("refresh.retry.max-attempts", "2");
         settings.put("refresh.retry.initial-backoff", "10ms");
@@ -89,7 +83,7 @@ class TokenLeakIT {
     @AfterAll
     static void stop() {
         group.close();
-        System.setErr(originalErr);
+        logs.close();
     }
 
     @Test
@@ -129,9 +123,9 @@ class TokenLeakIT {
         Await.until("every bad record dead-lettered", WAIT,
                 () -> TopicReader.readAll(bootstrap, topics.deadLetter()).size() >= badRecords);
         Await.until("the unusable version counted", WAIT, () -> group.counter("unusable_version") == 1);
-        String logs = LOGS.toString(StandardCharsets.UTF_8);
-        assertTrue(logs.contains("dead-lettered"), "the capture sees the worker's log");
-        assertNoSecret("logs", logs);
+        String captured = logs.text();
+        assertTrue(captured.contains("dead-lettered"), "the capture sees the worker's log");
+        assertNoSecret("logs", captured);
         for (String topic : List.of(topics.credentialUpdated(), topics.schedulerOutbox())) {
             for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, topic)) {
                 assertNoSecret(topic, new String(r.value(), StandardCharsets.UTF_8) + headers(r));
@@ -247,40 +241,5 @@ class TokenLeakIT {
         }
         SECRETS.add(b.toString());
         return b.toString();
-    }
-
-    /** Writes to both streams, so the build log still shows everything. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final ByteArrayOutputStream b;
-
-        Tee(OutputStream a, ByteArrayOutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int c) {
-            try {
-                a.write(c);
-            } catch (java.io.IOException e) {
-                // the console is gone; keep capturing
-            }
-            synchronized (b) {
-                b.write(c);
-            }
-        }
-
-        @Override
-        public void write(byte[] bytes, int off, int len) {
-            try {
-                a.write(bytes, off, len);
-            } catch (java.io.IOException e) {
-                // the console is gone; keep capturing
-            }
-            synchronized (b) {
-                b.write(bytes, off, len);
-            }
-        }
     }
 }

@@ -16,17 +16,8 @@ final class JobScope implements BooleanSupplier {
         this.owner = owner;
     }
 
-    /** A scope no task closes, for jobs outside any stream task. */
-    static JobScope unowned() {
-        return new JobScope("unowned");
-    }
-
     @Override
     public boolean getAsBoolean() {
-        return open;
-    }
-
-    boolean isOpen() {
         return open;
     }
 

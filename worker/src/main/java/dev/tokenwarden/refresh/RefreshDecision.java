@@ -38,7 +38,7 @@ final class RefreshDecision {
     }
 
     /** The stored {@code _token_version} is there but is no version: nobody can guard a write on it. */
-    record Unusable(Long storedVersion) implements Verdict {
+    record Unusable() implements Verdict {
     }
 
     /**
@@ -72,7 +72,7 @@ final class RefreshDecision {
             return new Skip("account type " + account.type() + " without a refresh token is not refreshable", stored);
         }
         if (account.credentials().tokenVersionUnusable()) {
-            return new Unusable(null);
+            return new Unusable();
         }
         // A forced event refreshes only the token the sender saw rejected; a newer one is presumed good.
         boolean forced = job.force() && Objects.equals(job.observedVersion(), stored);

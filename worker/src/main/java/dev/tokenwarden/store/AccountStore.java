@@ -132,11 +132,6 @@ public final class AccountStore implements AutoCloseable {
         return ds;
     }
 
-    /** Whether a mutation with this outbox key was committed, e.g. by a run that crashed before emitting it. */
-    public boolean outboxRowExists(String dedupKey) {
-        return jdbi.withExtension(OutboxDao.class, dao -> dao.exists(dedupKey));
-    }
-
     /** The committed outbox payload of the account's newest mutation whose key starts with {@code keyPrefix}. */
     public Optional<String> latestOutboxPayload(long accountId, String keyPrefix) {
         return jdbi.withExtension(OutboxDao.class, dao -> dao.latestPayload(accountId, keyPrefix));
@@ -250,16 +245,9 @@ public final class AccountStore implements AutoCloseable {
      */
     public WriteResult persistRefresh(long id, VersionGuard expected, Map<String, Object> credentialUpdates,
             OutboxRow outbox) {
-        Objects.requireNonNull(expected, "expected");
         Objects.requireNonNull(outbox, "outbox");
-        if (credentialUpdates.get(Credentials.TOKEN_VERSION) == null) {
-            throw new IllegalArgumentException("credential updates must include " + Credentials.TOKEN_VERSION);
-        }
-        Map<String, Object> kept = withoutEmptyValues(credentialUpdates);
-        boolean applied = expected instanceof VersionGuard.Sealed sealed
-                ? mutateWithOutbox(id, outbox, dao -> resealMerged(dao, id, sealed, kept))
-                : mutateWithOutbox(id, outbox,
-                        dao -> dao.mergeCredentials(id, json(kept), ((VersionGuard.Plain) expected).storedJson()));
+        Map<String, Object> kept = refreshUpdates(expected, credentialUpdates);
+        boolean applied = mutateWithOutbox(id, outbox, dao -> mergeGuarded(dao, id, expected, kept));
         return applied ? WriteResult.APPLIED : WriteResult.CONFLICT;
     }
 
@@ -271,16 +259,10 @@ public final class AccountStore implements AutoCloseable {
      */
     public Optional<SchedulerOutboxEvent> persistRefresh(long id, VersionGuard expected,
             Map<String, Object> credentialUpdates, Function<AccountDao.RowState, SchedulerOutboxEvent> outboxFor) {
-        Objects.requireNonNull(expected, "expected");
-        if (credentialUpdates.get(Credentials.TOKEN_VERSION) == null) {
-            throw new IllegalArgumentException("credential updates must include " + Credentials.TOKEN_VERSION);
-        }
-        Map<String, Object> kept = withoutEmptyValues(credentialUpdates);
+        Map<String, Object> kept = refreshUpdates(expected, credentialUpdates);
         return jdbi.inTransaction(handle -> {
             AccountDao dao = handle.attach(AccountDao.class);
-            int changed = expected instanceof VersionGuard.Sealed sealed ? resealMerged(dao, id, sealed, kept)
-                    : dao.mergeCredentials(id, json(kept), ((VersionGuard.Plain) expected).storedJson());
-            if (changed == 0) {
+            if (mergeGuarded(dao, id, expected, kept) == 0) {
                 return Optional.<SchedulerOutboxEvent>empty();
             }
             SchedulerOutboxEvent event = outboxFor.apply(dao.rowState(id).orElseThrow());
@@ -288,6 +270,21 @@ public final class AccountStore implements AutoCloseable {
             handle.attach(OutboxDao.class).insert(id, row.payloadJson(), row.dedupKey());
             return Optional.of(event);
         });
+    }
+
+    /** The updates as written: checked to carry the new version, without null values or a blank refresh token. */
+    private static Map<String, Object> refreshUpdates(VersionGuard expected, Map<String, Object> credentialUpdates) {
+        Objects.requireNonNull(expected, "expected");
+        if (credentialUpdates.get(Credentials.TOKEN_VERSION) == null) {
+            throw new IllegalArgumentException("credential updates must include " + Credentials.TOKEN_VERSION);
+        }
+        return withoutEmptyValues(credentialUpdates);
+    }
+
+    /** The guarded merge, in the caller's transaction: rows changed (0 = the guard no longer matched). */
+    private int mergeGuarded(AccountDao dao, long id, VersionGuard expected, Map<String, Object> kept) {
+        return expected instanceof VersionGuard.Sealed sealed ? resealMerged(dao, id, sealed, kept)
+                : dao.mergeCredentials(id, json(kept), ((VersionGuard.Plain) expected).storedJson());
     }
 
     /**

@@ -50,9 +50,6 @@ public interface OutboxDao {
     @SqlQuery("SELECT count(*) FROM scheduler_outbox")
     long count();
 
-    @SqlQuery("SELECT EXISTS (SELECT 1 FROM scheduler_outbox WHERE dedup_key = :dedupKey)")
-    boolean exists(@Bind("dedupKey") String dedupKey);
-
     final class OutboxRecordMapper implements RowMapper<OutboxRecord> {
         @Override
         public OutboxRecord map(ResultSet rs, StatementContext ctx) throws SQLException {

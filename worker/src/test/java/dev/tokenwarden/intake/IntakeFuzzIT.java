@@ -40,6 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.tokenwarden.Await;
+import dev.tokenwarden.CapturedStderr;
 import dev.tokenwarden.TestAccounts;
 import dev.tokenwarden.TestWorkers;
 import dev.tokenwarden.WorkerGroup;

@@ -1,4 +1,4 @@
-package dev.tokenwarden.intake;
+package dev.tokenwarden;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * {@code System.err} up on every line — kept for a test to search, and passed on to the real stream except the
  * lines {@code quiet} matches (counted instead, so ten thousand expected WARN lines do not flood the build log).
  */
-final class CapturedStderr extends OutputStream implements AutoCloseable {
+public final class CapturedStderr extends OutputStream implements AutoCloseable {
     private final PrintStream original;
     private final Predicate<String> quiet;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
@@ -24,7 +24,7 @@ final class CapturedStderr extends OutputStream implements AutoCloseable {
         this.quiet = quiet;
     }
 
-    static CapturedStderr install(Predicate<String> quiet) {
+    public static CapturedStderr install(Predicate<String> quiet) {
         CapturedStderr capture = new CapturedStderr(System.err, quiet);
         System.setErr(new PrintStream(capture, true, StandardCharsets.UTF_8));
         return capture;
@@ -58,15 +58,15 @@ final class CapturedStderr extends OutputStream implements AutoCloseable {
         }
     }
 
-    synchronized String text() {
+    public synchronized String text() {
         return captured.toString();
     }
 
-    synchronized long lines() {
+    public synchronized long lines() {
         return lines;
     }
 
-    synchronized long quieted() {
+    public synchronized long quieted() {
         return quieted;
     }
 
