@@ -22,7 +22,22 @@ final class LockClientConfig {
 
     private LockClientConfig() {}
 
+    /** Lock waits share pub/sub connections, this many channels each (Redisson's default). */
+    static final int SUBSCRIPTIONS_PER_CONNECTION = 5;
+
     static Config forLocks(URI redisUrl, Duration lease) {
+        return forLocks(redisUrl, lease, DEFAULT_MAX_HELD);
+    }
+
+    /** What the pools were sized for before issue 10 made the bound explicit. */
+    static final int DEFAULT_MAX_HELD = 8;
+
+    /**
+     * @param maxHeld locks this process holds or waits for at most at once (the providers' admission bounds it):
+     *     the pools are sized so none of them waits for a connection, which in a herd showed as thousands of
+     *     "lock unavailable" answers and failed unlocks (issue 10)
+     */
+    static Config forLocks(URI redisUrl, Duration lease, int maxHeld) {
         Config config = new Config()
                 // Watchdog: the lock lives `lease` past the last renewal (every lease/3) of a live holder,
                 // so a slow provider never outlives it (sub2api 30→60 s) and a crashed holder frees it.
@@ -56,9 +71,11 @@ final class LockClientConfig {
                 .setReconnectionDelay(new EqualJitterDelay(Duration.ofMillis(100), Duration.ofSeconds(1)))
                 .setPingConnectionInterval(1_000)
                 .setConnectionMinimumIdleSize(1)
-                .setConnectionPoolSize(16)
+                // A lock costs a command to take, renewals while held and one to release; plus the sub2api lock.
+                .setConnectionPoolSize(Math.max(16, 2 * maxHeld + 4))
                 .setSubscriptionConnectionMinimumIdleSize(1)
-                .setSubscriptionConnectionPoolSize(8)
+                .setSubscriptionsPerConnection(SUBSCRIPTIONS_PER_CONNECTION)
+                .setSubscriptionConnectionPoolSize(Math.max(8, maxHeld / SUBSCRIPTIONS_PER_CONNECTION + 2))
                 .setClientName("tokenwarden-locks");
         return config;
     }

@@ -68,6 +68,12 @@ public final class RedissonAccountLocks implements AccountLocks {
      */
     public RedissonAccountLocks(URI redisUrl, Duration lease, String keyPrefix, Duration connectWait,
             boolean sub2apiCompatible) {
+        this(redisUrl, lease, keyPrefix, connectWait, sub2apiCompatible, LockClientConfig.DEFAULT_MAX_HELD);
+    }
+
+    /** @param maxHeld locks held or awaited at once at most, which the connection pools are sized for */
+    public RedissonAccountLocks(URI redisUrl, Duration lease, String keyPrefix, Duration connectWait,
+            boolean sub2apiCompatible, int maxHeld) {
         Objects.requireNonNull(redisUrl, "redisUrl");
         Objects.requireNonNull(lease, "lease");
         Objects.requireNonNull(keyPrefix, "keyPrefix");
@@ -84,7 +90,7 @@ public final class RedissonAccountLocks implements AccountLocks {
             throw new IllegalArgumentException("keyPrefix must not be blank");
         }
         this.keyPrefix = keyPrefix;
-        this.client = Redisson.create(LockClientConfig.forLocks(redisUrl, lease));
+        this.client = Redisson.create(LockClientConfig.forLocks(redisUrl, lease, maxHeld));
         this.connector = new BackgroundConnector(client, keyPrefix + "connect-probe");
         this.connectDeadline = System.nanoTime() + connectWait.toNanos();
         this.sub2api = sub2apiCompatible ? new Sub2apiRefreshLocks(client, lease) : null;

@@ -31,20 +31,47 @@ final class RedissonLockHandle implements LockHandle {
         if (!released.compareAndSet(null, mine)) {
             return released.get();
         }
+        unlock(mine, 1);
+        return mine.completeOnTimeout(null,
+                LockClientConfig.COMMAND_BUDGET.plus(UNLOCK_RETRY_DELAY).multipliedBy(UNLOCK_TRIES).toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A failed unlock is tried again (issue 10): each one left standing cost its account the whole lease. Not when
+     * the lock is no longer ours (the lease ran out while held): then there is nothing to release.
+     */
+    private void unlock(CompletableFuture<Void> released, int attempt) {
         operations.increment();
         try {
             // Redisson stops the watchdog renewal for this owner whether or not the unlock succeeds.
             lock.unlockAsync(ownerId).whenComplete((ignored, error) -> {
-                if (error != null) {
+                if (error == null || released.isDone()) {
+                    released.complete(null);
+                } else if (attempt < UNLOCK_TRIES && !(rootCause(error) instanceof IllegalMonitorStateException)) {
+                    CompletableFuture.delayedExecutor(UNLOCK_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+                            .execute(() -> unlock(released, attempt + 1));
+                } else {
                     logFailure(error);
+                    released.complete(null);
                 }
-                mine.complete(null);
             });
         } catch (RuntimeException e) { // a client already shut down may refuse synchronously
             logFailure(e);
-            mine.complete(null);
+            released.complete(null);
         }
-        return mine.completeOnTimeout(null, LockClientConfig.COMMAND_BUDGET.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static final int UNLOCK_TRIES = 3;
+    private static final java.time.Duration UNLOCK_RETRY_DELAY = java.time.Duration.ofMillis(200);
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null
+                && (cause instanceof CompletionException || cause instanceof ExecutionException)) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private void logFailure(Throwable error) {
@@ -54,11 +81,7 @@ final class RedissonLockHandle implements LockHandle {
 
     /** The first cause that is not a future's wrapper, as {@code Type: message}. */
     static String describe(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null
-                && (cause instanceof CompletionException || cause instanceof ExecutionException)) {
-            cause = cause.getCause();
-        }
+        Throwable cause = rootCause(error);
         return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

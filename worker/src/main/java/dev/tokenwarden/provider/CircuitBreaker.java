@@ -56,6 +56,12 @@ public final class CircuitBreaker {
         }
     }
 
+    /** Without changing anything: how long until a call may be admitted, when none may be now. */
+    public java.util.Optional<Duration> refusal() {
+        Decision decision = admit(state.get(), clock.instant(), trialTimeout).decision();
+        return decision.admitted() ? java.util.Optional.empty() : java.util.Optional.of(decision.retryAfter());
+    }
+
     /**
      * @param trial   whether the call was admitted as the half-open trial
      * @param outcome null when the admitted call was abandoned before it reached the provider

@@ -10,6 +10,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -32,13 +34,16 @@ public final class Providers implements AutoCloseable {
     private final Clock clock;
     private final Map<Platform, LongAdder> configurationFaults = new ConcurrentHashMap<>();
     private final Map<Platform, AtomicLong> lastFaultLogMillis = new ConcurrentHashMap<>();
+    /** Wakes each gate's queue when its start rate allows the next call. */
+    private final ScheduledExecutorService gateTimer;
 
     private Providers(Map<Platform, HttpTokenRefresher> refreshers, Map<Platform, ProviderGate> gates,
-            HttpTransport transport, Clock clock) {
+            HttpTransport transport, Clock clock, ScheduledExecutorService gateTimer) {
         this.refreshers = refreshers;
         this.gates = gates;
         this.transport = transport;
         this.clock = clock;
+        this.gateTimer = gateTimer;
     }
 
     /** @param settings keyed by the platform each value names; platforms left out cannot be refreshed */
@@ -51,14 +56,30 @@ public final class Providers implements AutoCloseable {
             }
         });
         HttpTransport transport = new HttpTransport(connectTimeout(settings));
+        ScheduledThreadPoolExecutor gateTimer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "tokenwarden-provider-gate");
+            t.setDaemon(true);
+            return t;
+        });
+        gateTimer.setRemoveOnCancelPolicy(true);
         Map<Platform, HttpTokenRefresher> refreshers = new EnumMap<>(Platform.class);
         Map<Platform, ProviderGate> gates = new EnumMap<>(Platform.class);
         settings.forEach((platform, value) -> {
             refreshers.put(platform, new HttpTokenRefresher(value, transport, clock));
-            gates.put(platform, new ProviderGate(value, clock));
+            gates.put(platform, new ProviderGate(value, clock, gateTimer));
         });
         return new Providers(Collections.unmodifiableMap(refreshers), Collections.unmodifiableMap(gates), transport,
-                clock);
+                clock, gateTimer);
+    }
+
+    /**
+     * Waits its turn for the platform's gate (FIFO); see {@link ProviderGate#admit()}. A permit is then spent by
+     * {@link #refresh(RefreshRequest, ProviderGate.Permit)} or given back by {@link ProviderGate.Permit#close()}.
+     *
+     * @throws IllegalArgumentException when the platform has no settings
+     */
+    public CompletableFuture<ProviderGate.Admission> admit(Platform platform) {
+        return gate(platform).admit();
     }
 
     public Set<Platform> platforms() {
@@ -95,16 +116,28 @@ public final class Providers implements AutoCloseable {
      * @throws IllegalArgumentException when the platform has no settings
      */
     public CompletableFuture<RefreshOutcome> refresh(RefreshRequest request) {
-        HttpTokenRefresher refresher = (HttpTokenRefresher) refresher(request.platform());
+        refresher(request.platform());
         if (request.proxy() instanceof ProxyRoute.Unusable) {
-            return refresher.refresh(request);
+            return ((HttpTokenRefresher) refresher(request.platform())).refresh(request);
         }
-        boolean accountScoped = refresher.choice(request).accountScoped();
         ProviderGate.Admission admission = gate(request.platform()).tryAcquire();
         if (admission instanceof RefreshOutcome.Refused refused) {
             return CompletableFuture.completedFuture(refused);
         }
-        ProviderGate.Permit permit = (ProviderGate.Permit) admission;
+        return refresh(request, (ProviderGate.Permit) admission);
+    }
+
+    /**
+     * The call, with a permit {@link #admit} gave: the permit is completed by the call's outcome (or given back when
+     * no call is made, as for an unusable proxy). Never completes exceptionally for provider or network trouble.
+     */
+    public CompletableFuture<RefreshOutcome> refresh(RefreshRequest request, ProviderGate.Permit permit) {
+        HttpTokenRefresher refresher = (HttpTokenRefresher) refresher(request.platform());
+        if (request.proxy() instanceof ProxyRoute.Unusable) {
+            permit.close();
+            return refresher.refresh(request);
+        }
+        boolean accountScoped = refresher.choice(request).accountScoped();
         try {
             return refresher.refresh(request).whenComplete((outcome, error) -> {
                 noteConfigurationFault(request.platform(), refresher, outcome);
@@ -157,6 +190,8 @@ public final class Providers implements AutoCloseable {
     /** Stops every HTTP client; calls in flight complete as transient failures or time out. */
     @Override
     public void close() {
+        gates.values().forEach(ProviderGate::close);
+        gateTimer.shutdownNow();
         transport.close();
     }
 

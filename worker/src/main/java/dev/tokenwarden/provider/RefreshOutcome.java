@@ -74,6 +74,8 @@ public sealed interface RefreshOutcome
         /** The provider's start rate is used up. */
         RATE_LIMITED,
         /** The provider's concurrency limit is reached. */
-        SATURATED
+        SATURATED,
+        /** The worker is stopping; the partition's next owner resumes the job. */
+        STOPPING
     }
 }

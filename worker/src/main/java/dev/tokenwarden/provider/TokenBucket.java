@@ -39,6 +39,11 @@ final class TokenBucket {
         return Optional.of(Duration.ofNanos(Math.max(1, waitNanos)));
     }
 
+    /** A start taken for a call that was never made. */
+    synchronized void giveBack() {
+        tokens = Math.min(capacity, tokens + 1);
+    }
+
     private void refill() {
         Instant now = clock.instant();
         if (now.isAfter(refilledAt)) { // a clock stepping back adds nothing rather than going negative

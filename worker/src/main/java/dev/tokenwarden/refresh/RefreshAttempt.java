@@ -28,6 +28,7 @@ import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.lock.LockResult;
 import dev.tokenwarden.lock.Sub2apiCacheKeys;
 import dev.tokenwarden.provider.CredentialKeys;
+import dev.tokenwarden.provider.ProviderGate;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.provider.RefreshOutcome;
 import dev.tokenwarden.retry.Backoff;
@@ -101,11 +102,37 @@ final class RefreshAttempt {
             return done(new AttemptOutcome.Cancelled("its task closed before it started"));
         }
         counters.attemptsStarted.increment();
+        if (!providers.platforms().contains(job.platform())) {
+            return locked(job, owner, null); // read, then skipped: nothing to admit to
+        }
+        // Admitted first, then the lock, then the read (issue 10): a job the provider cannot take yet waits in the
+        // gate's queue without touching Redis or PostgreSQL, and locks held stay bounded by max-concurrent.
+        return providers.admit(job.platform()).thenComposeAsync(admission -> {
+            if (admission instanceof RefreshOutcome.Refused refused) {
+                if (refused.reason() == RefreshOutcome.Refusal.BREAKER_OPEN) {
+                    counters.breakerRefusals.increment();
+                }
+                return again(job, refused.retryAfter(), "provider gate: " + refused.reason());
+            }
+            ProviderGate.Permit permit = (ProviderGate.Permit) admission;
+            CompletableFuture<AttemptOutcome> attempt;
+            try {
+                attempt = locked(job, owner, permit);
+            } catch (RuntimeException e) {
+                attempt = CompletableFuture.failedFuture(e);
+            }
+            // Unused (not needed, lock held elsewhere, cancelled): slot and start go back; after a call, a no-op.
+            return attempt.whenComplete((outcome, error) -> permit.close());
+        }, executor);
+    }
+
+    /** @param permit the provider admission this attempt spends on its call; null for a platform not enabled */
+    private CompletableFuture<AttemptOutcome> locked(RefreshJob job, BooleanSupplier owner, ProviderGate.Permit permit) {
         // Wait (asynchronously) as long as a holder may keep it; if it is still held, look again later.
         Duration maxWait = settings.lockLease().plus(WorkerConfig.LEASE_MARGIN);
         return locks.acquire(job.accountId(), maxWait).thenComposeAsync(lock -> {
             if (lock instanceof LockResult.Held held) {
-                return guarded(job, owner).whenComplete((outcome, error) -> held.handle().release());
+                return guarded(job, owner, permit).whenComplete((outcome, error) -> held.handle().release());
             }
             if (lock instanceof LockResult.TimedOut) {
                 counters.lockHeldElsewhere.increment();
@@ -114,7 +141,7 @@ final class RefreshAttempt {
             counters.lockUnavailable.increment();
             log.warn("account {}: lock unavailable ({}); fenced in PostgreSQL instead", job.accountId(),
                     ((LockResult.Unavailable) lock).reason());
-            return fenced(job, owner);
+            return fenced(job, owner, permit);
         }, executor);
     }
 
@@ -122,7 +149,7 @@ final class RefreshAttempt {
      * Redis is down: the account's fence row in PostgreSQL keeps a second worker (the partition's previous owner
      * finishing a call, say) from calling the provider with the same refresh token (issue 8).
      */
-    private CompletableFuture<AttemptOutcome> fenced(RefreshJob job, BooleanSupplier owner) {
+    private CompletableFuture<AttemptOutcome> fenced(RefreshJob job, BooleanSupplier owner, ProviderGate.Permit permit) {
         // One holder per job, so a retry whose claim committed but whose answer was lost takes its own row back.
         String holder = holderId + ":" + job.accountId() + ":" + job.since().toEpochMilli();
         // The Redis lock's lease, renewed the same way while held: a killed holder's fence frees itself within it.
@@ -148,7 +175,7 @@ final class RefreshAttempt {
             }
         }, every, every, TimeUnit.MILLISECONDS);
         // Released on the completing thread, never through the executor: a closed pool must not leak the row.
-        return guarded(job, owner).whenComplete((outcome, error) -> {
+        return guarded(job, owner, permit).whenComplete((outcome, error) -> {
             renewal.cancel(false);
             try {
                 store.releaseFence(job.accountId(), holder);
@@ -165,9 +192,9 @@ final class RefreshAttempt {
     }
 
     /** {@link #underLock} as a future even if it throws, so the lock is always released. */
-    private CompletableFuture<AttemptOutcome> guarded(RefreshJob job, BooleanSupplier owner) {
+    private CompletableFuture<AttemptOutcome> guarded(RefreshJob job, BooleanSupplier owner, ProviderGate.Permit permit) {
         try {
-            return underLock(job, owner);
+            return underLock(job, owner, permit);
         } catch (RuntimeException e) {
             if (StoreErrors.isTransient(e)) {
                 // Any read before the provider call (a replay's outbox lookup, say) may just be a database blip.
@@ -178,9 +205,11 @@ final class RefreshAttempt {
         }
     }
 
-    private CompletableFuture<AttemptOutcome> underLock(RefreshJob job, BooleanSupplier owner) {
+    private CompletableFuture<AttemptOutcome> underLock(RefreshJob job, BooleanSupplier owner,
+            ProviderGate.Permit permit) {
         Optional<Account> account;
         try {
+            counters.accountReads.increment();
             account = store.find(job.accountId());
         } catch (IllegalArgumentException e) {
             // The row itself is unreadable (credentials not a JSON object): retrying cannot help.
@@ -235,7 +264,7 @@ final class RefreshAttempt {
                     "platform " + job.platform().json() + " is not in provider.enabled"));
         }
         if (!locks.sub2apiCompatible()) {
-            return callProvider(job, owner, account.get(), refresh);
+            return callProvider(job, owner, account.get(), refresh, permit);
         }
         // Beside sub2api's inline refresher: hold its lock too, from the call until the write lands (issue 9).
         String key = Sub2apiCacheKeys.lockKey(job.platform().json(), job.accountId(), account.get().credentials().asMap());
@@ -248,12 +277,12 @@ final class RefreshAttempt {
                 counters.lockUnavailable.increment();
                 log.warn("account {}: sub2api's refresh lock unavailable ({}); going on, the database guard holds",
                         job.accountId(), unavailable.reason());
-                return callProvider(job, owner, account.get(), refresh);
+                return callProvider(job, owner, account.get(), refresh, permit);
             }
             LockResult.Held held = (LockResult.Held) foreign;
             CompletableFuture<AttemptOutcome> call;
             try {
-                call = callProvider(job, owner, account.get(), refresh);
+                call = callProvider(job, owner, account.get(), refresh, permit);
             } catch (RuntimeException e) {
                 call = CompletableFuture.failedFuture(e);
             }
@@ -262,7 +291,7 @@ final class RefreshAttempt {
     }
 
     private CompletableFuture<AttemptOutcome> callProvider(RefreshJob job, BooleanSupplier owner, Account account,
-            RefreshDecision.Refresh refresh) {
+            RefreshDecision.Refresh refresh, ProviderGate.Permit permit) {
         var request = ProviderRequests.of(job.platform(), account, refresh.refreshToken(), store);
         // Counted before the check, not after: a stop that begins between the two then either sees this call
         // in holdingAnswers and waits for its write, or this call sees the stop and does not start (issue 8).
@@ -275,7 +304,7 @@ final class RefreshAttempt {
         counters.providerCalls.increment();
         // From here until the write lands this process may hold the only copy of a rotated token.
         try {
-            return providers.refresh(request)
+            return providers.refresh(request, permit)
                     .thenComposeAsync(outcome -> onProviderOutcome(job, account, refresh, outcome), executor)
                     .whenComplete((outcome, error) -> holdingAnswers.decrementAndGet());
         } catch (RuntimeException e) {

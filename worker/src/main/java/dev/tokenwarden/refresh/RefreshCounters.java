@@ -9,6 +9,8 @@ public final class RefreshCounters {
     final LongAdder duplicatesDropped = new LongAdder();
     final LongAdder coalesced = new LongAdder();
     final LongAdder attemptsStarted = new LongAdder();
+    /** Accounts read inside the lock before deciding; one per admitted attempt (issue 10). */
+    final LongAdder accountReads = new LongAdder();
     final LongAdder providerCalls = new LongAdder();
     final LongAdder refreshed = new LongAdder();
     final LongAdder notNeeded = new LongAdder();
@@ -47,6 +49,7 @@ public final class RefreshCounters {
         m.put("duplicates_dropped", duplicatesDropped.sum());
         m.put("coalesced", coalesced.sum());
         m.put("attempts_started", attemptsStarted.sum());
+        m.put("account_reads", accountReads.sum());
         m.put("provider_calls", providerCalls.sum());
         m.put("refreshed", refreshed.sum());
         m.put("not_needed", notNeeded.sum());

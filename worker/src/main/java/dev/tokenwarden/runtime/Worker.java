@@ -90,8 +90,10 @@ public final class Worker implements AutoCloseable {
         AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE,
                 config.sub2api().credentialKey().map(EnvelopeCipher::new));
         Providers providers = Providers.create(config.providers(), clock);
+        // The providers' admission bounds the locks held or awaited at once (issue 10): size Redis' pools to it.
+        int maxHeld = config.providers().values().stream().mapToInt(p -> p.maxConcurrent()).sum();
         AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
-                LOCK_KEY_PREFIX, config.refresh().lockConnectWait(), config.sub2api().compatibleLock());
+                LOCK_KEY_PREFIX, config.refresh().lockConnectWait(), config.sub2api().compatibleLock(), maxHeld);
         RefreshCoordinator refresh = new RefreshCoordinator(store, providers, locks, config.refresh(), clock,
                 REFRESH_THREADS);
         GatewayPublisher sweepPublisher = new GatewayPublisher(config.kafka().bootstrapServers(), config.topics(),

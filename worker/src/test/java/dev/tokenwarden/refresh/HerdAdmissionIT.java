@@ -1,0 +1,80 @@
+package dev.tokenwarden.refresh;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.tokenwarden.Await;
+import dev.tokenwarden.TestAccounts;
+import dev.tokenwarden.TestGateways;
+import dev.tokenwarden.TestWorkers;
+import dev.tokenwarden.WorkerGroup;
+import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.RefreshReason;
+import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.stack.SharedStack;
+import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+
+/**
+ * Issue 10, item 1: a herd larger than the provider's rate and concurrency waits in the provider's queue before it
+ * touches Redis or PostgreSQL. Before, each refusal came after the lock and the read and re-ran both (31 lock cycles
+ * and 32 reads per refresh in a cold herd); now every account is locked and read once.
+ */
+class HerdAdmissionIT {
+    private static final int ACCOUNTS = 120;
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static Map<String, String> settings;
+    private static TopicNames topics;
+    private static TestAccounts accounts;
+    private static WorkerGroup group;
+    private static FakeOAuthServer oauth;
+
+    @BeforeAll
+    static void startOneRateLimitedWorker() throws InterruptedException {
+        settings = TestWorkers.isolatedSettings("herd");
+        settings.put("provider.max-per-second", "40");
+        settings.put("provider.max-concurrent", "4");
+        topics = TestWorkers.topics(settings);
+        accounts = new TestAccounts(settings);
+        oauth = SharedStack.get().oauth();
+        group = new WorkerGroup(settings, 1);
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        group.close();
+    }
+
+    @Test
+    void shouldLockAndReadEachAccountOnceWhenTheHerdExceedsTheProvidersRateAndConcurrency() throws Exception {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < ACCOUNTS; i++) {
+            ids.add(accounts.oauthAccount(oauth, Platform.OPENAI, 60));
+        }
+        long locksBefore = group.workers().get(0).lockOperations();
+
+        TestGateways.concurrently(SharedStack.get().kafka().bootstrapServers(), topics, 1, ACCOUNTS,
+                (gateway, i) -> new RefreshNeeded(UUID.randomUUID().toString(), ids.get(i), Platform.OPENAI, 180,
+                        TestAccounts.INITIAL_VERSION, RefreshReason.EXPIRING, false, Instant.now(), gateway));
+        Await.until("every account refreshed", WAIT, () -> group.counter("refreshed") >= ACCOUNTS && group.idle());
+
+        for (long id : ids) {
+            assertEquals(1, oauth.calls(id), "provider calls for account " + id);
+        }
+        assertEquals(ACCOUNTS, group.counter("account_reads"), "one read per account, none for a refused attempt");
+        long lockOperations = group.workers().get(0).lockOperations() - locksBefore;
+        assertTrue(lockOperations <= 2L * ACCOUNTS, "one acquire and one release per account, was " + lockOperations);
+        assertEquals(0, group.counter("lock_unavailable"));
+    }
+}
