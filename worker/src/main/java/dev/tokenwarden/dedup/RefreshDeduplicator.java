@@ -38,14 +38,26 @@ public final class RefreshDeduplicator {
                 event.force(), now));
     }
 
-    /** Within the window this account already reached a version newer than the sender observed. */
+    /**
+     * Within the window this account already reached a version newer than the sender observed — or the very version
+     * it observed, which the last attempt found fresh beyond this event's refresh window (issue 10: a gateway that
+     * sends the current version is otherwise never a duplicate, and each of its events cost a lock and a read).
+     * A forced event is never dropped for freshness: the sender saw that token rejected.
+     */
     private boolean isDuplicate(RefreshMemory memory, RefreshNeeded event, Instant now) {
         if (memory == null || memory.reachedVersion() == null) {
             return false;
         }
         boolean recent = now.toEpochMilli() - memory.reachedAtMs() < window.toMillis();
         Long observed = event.observedTokenVersion();
-        return recent && (observed == null || memory.reachedVersion() > observed);
+        if (!recent) {
+            return false;
+        }
+        if (observed == null || memory.reachedVersion() > observed) {
+            return true;
+        }
+        long neededBy = now.toEpochMilli() + event.refreshWindowSeconds() * 1000L;
+        return !event.force() && memory.reachedVersion().equals(observed) && memory.freshUntilMs() > neededBy;
     }
 
     public Duration window() {

@@ -22,9 +22,12 @@ import dev.tokenwarden.events.Platform;
  * @param platform the account's platform, so a worker taking over the partition can resume the attempt
  * @param inFlightSinceMs when the in-flight job made its first attempt (epoch ms), so a resumed job computes the
  *     same retry-exhausted window as the one it replaces; 0 when not in flight
+ * @param freshUntilMs when the token of {@code reachedVersion} expires as the last attempt saw it stored (epoch ms),
+ *     so later events that observed that very version are known not to need a refresh yet (issue 10); 0 when unknown.
+ *     Absent from changelog entries written before issue 10, which read as 0
  */
 public record RefreshMemory(Long reachedVersion, long reachedAtMs, boolean inFlight, Long inFlightObservedVersion,
-        boolean inFlightForce, List<Long> forcedWaiting, Platform platform, long inFlightSinceMs) {
+        boolean inFlightForce, List<Long> forcedWaiting, Platform platform, long inFlightSinceMs, long freshUntilMs) {
 
     /** More distinct rejected versions than this while one attempt runs is a storm on stale tokens; keep the newest. */
     static final int MAX_FORCED_WAITING = 8;
@@ -38,7 +41,9 @@ public record RefreshMemory(Long reachedVersion, long reachedAtMs, boolean inFli
         Long reached = before == null ? null : before.reachedVersion;
         long reachedAt = before == null ? 0 : before.reachedAtMs;
         List<Long> waiting = before == null ? List.of() : before.forcedWaiting;
-        return new RefreshMemory(reached, reachedAt, true, observedVersion, force, waiting, platform, now.toEpochMilli());
+        long freshUntil = before == null ? 0 : before.freshUntilMs;
+        return new RefreshMemory(reached, reachedAt, true, observedVersion, force, waiting, platform, now.toEpochMilli(),
+                freshUntil);
     }
 
     /** Whether a forced event that observed {@code observedVersion} is already covered by the running or waiting work. */
@@ -54,13 +59,13 @@ public record RefreshMemory(Long reachedVersion, long reachedAtMs, boolean inFli
             waiting.remove(0);
         }
         return new RefreshMemory(reachedVersion, reachedAtMs, inFlight, inFlightObservedVersion, inFlightForce, waiting,
-                platform, inFlightSinceMs);
+                platform, inFlightSinceMs, freshUntilMs);
     }
 
     /** The first waiting forced event's observed version, taken off the queue. */
     public RefreshMemory withoutFirstForced() {
         return new RefreshMemory(reachedVersion, reachedAtMs, inFlight, inFlightObservedVersion, inFlightForce,
-                forcedWaiting.subList(1, forcedWaiting.size()), platform, inFlightSinceMs);
+                forcedWaiting.subList(1, forcedWaiting.size()), platform, inFlightSinceMs, freshUntilMs);
     }
 
     public boolean forceWaiting() {
@@ -69,7 +74,13 @@ public record RefreshMemory(Long reachedVersion, long reachedAtMs, boolean inFli
 
     /** The attempt finished with {@code version} stored (null: the account has no version or is gone). */
     public RefreshMemory finished(Long version, Instant now) {
-        return new RefreshMemory(version, now.toEpochMilli(), false, null, false, forcedWaiting, platform, 0);
+        return finished(version, null, now);
+    }
+
+    /** @param freshUntil when that version's token expires as stored; null when unknown (not remembered) */
+    public RefreshMemory finished(Long version, Instant freshUntil, Instant now) {
+        long fresh = version == null || freshUntil == null ? 0 : freshUntil.toEpochMilli();
+        return new RefreshMemory(version, now.toEpochMilli(), false, null, false, forcedWaiting, platform, 0, fresh);
     }
 
     /** Bounded retention: nothing in flight and nothing reached within the window. */

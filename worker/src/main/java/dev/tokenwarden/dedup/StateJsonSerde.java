@@ -20,9 +20,13 @@ public final class StateJsonSerde<T> implements Serde<T> {
     private static final ObjectMapper MAPPER = EventJson.mapper();
 
     private final Class<T> type;
+    /** Lenient on properties it does not know: a changelog written by a newer worker must not stop an older one. */
+    private final com.fasterxml.jackson.databind.ObjectReader reader;
 
     public StateJsonSerde(Class<T> type) {
         this.type = type;
+        this.reader = MAPPER.readerFor(type)
+                .without(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     }
 
     @Override
@@ -40,7 +44,7 @@ public final class StateJsonSerde<T> implements Serde<T> {
     public Deserializer<T> deserializer() {
         return (topic, bytes) -> {
             try {
-                return bytes == null ? null : MAPPER.readValue(bytes, type);
+                return bytes == null ? null : reader.readValue(bytes);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

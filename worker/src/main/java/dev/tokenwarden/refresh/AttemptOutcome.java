@@ -1,6 +1,7 @@
 package dev.tokenwarden.refresh;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import dev.tokenwarden.events.CredentialUpdated;
@@ -11,10 +12,21 @@ public sealed interface AttemptOutcome {
 
     /**
      * Finished. {@code reachedVersion} is the version stored afterwards (null when none); the events are
-     * emitted by the stream thread, with deterministic ids so a replay repeats them exactly.
+     * emitted by the stream thread, with deterministic ids so a replay repeats them exactly. {@code freshUntil} is
+     * when that version's token expires, when the attempt knows it is active and fresh (refreshed, or not needed);
+     * null otherwise.
      */
     record Done(Long reachedVersion, List<CredentialUpdated> credentialUpdates,
-            List<SchedulerOutboxEvent> outboxEvents, String summary) implements AttemptOutcome {
+            List<SchedulerOutboxEvent> outboxEvents, String summary, Instant freshUntil) implements AttemptOutcome {
+
+        Done(Long reachedVersion, List<CredentialUpdated> credentialUpdates, List<SchedulerOutboxEvent> outboxEvents,
+                String summary) {
+            this(reachedVersion, credentialUpdates, outboxEvents, summary, null);
+        }
+
+        Done freshUntil(Instant expiresAt) {
+            return new Done(reachedVersion, credentialUpdates, outboxEvents, summary, expiresAt);
+        }
 
         static Done quietly(Long reachedVersion, String summary) {
             return new Done(reachedVersion, List.of(), List.of(), summary);

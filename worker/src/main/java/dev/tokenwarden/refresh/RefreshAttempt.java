@@ -249,7 +249,8 @@ final class RefreshAttempt {
         }
         if (verdict instanceof RefreshDecision.NotNeeded notNeeded) {
             counters.notNeeded.increment();
-            return done(replay(account.get(), job, "not needed"));
+            return done(replay(account.get(), job, "not needed")
+                    .freshUntil(account.get().credentials().expiresAt().orElse(null)));
         }
         RefreshDecision.Refresh refresh = (RefreshDecision.Refresh) verdict;
         Optional<SchedulerOutboxEvent> exhausted = retryExhaustedWindow(account.get(), job);
@@ -372,7 +373,8 @@ final class RefreshAttempt {
                         : Instant.ofEpochSecond(refreshed.expiresAt().getEpochSecond());
                 CredentialUpdated updated = CredentialUpdated.of(job.accountId(), job.platform(), newVersion,
                         expiresAt, writtenAt);
-                return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(committed.get()), "refreshed");
+                return new AttemptOutcome.Done(newVersion, List.of(updated), List.of(committed.get()), "refreshed",
+                        expiresAt);
             }
             Optional<Account> now = store.find(job.accountId());
             if (now.isPresent() && Long.valueOf(newVersion).equals(now.get().credentials().tokenVersion())) {

@@ -115,7 +115,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
             RefreshMemory before = memory.get(f.key());
             RefreshMemory after = (before != null ? before
                     : RefreshMemory.started(null, job.platform(), job.observedVersion(), job.force(), now()))
-                    .finished(f.outcome().reachedVersion(), now());
+                    .finished(f.outcome().reachedVersion(), f.outcome().freshUntil(), now());
             if (after.forceWaiting()) {
                 // A forced event arrived during the attempt that it does not cover: run it now, against what is
                 // stored; the rest of the queue follows, one pass each.

@@ -6,8 +6,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.tokenwarden.dedup.RefreshDeduplicator;
-import dev.tokenwarden.dedup.RefreshMemory;
-import dev.tokenwarden.dedup.StateJsonSerde;
+import dev.tokenwarden.dedup.RefreshMemorySerde;
 import dev.tokenwarden.events.EventSerdes;
 import dev.tokenwarden.events.TopicNames;
 
@@ -34,7 +33,7 @@ public final class RefreshTopology {
             RefreshDeduplicator deduplicator, RefreshJobs coordinator) {
         topology.addProcessor(ENTRY, () -> new RefreshProcessor(deduplicator, coordinator, source), parents);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUP_STORE),
-                Serdes.String(), new StateJsonSerde<>(RefreshMemory.class)), ENTRY);
+                Serdes.String(), new RefreshMemorySerde()), ENTRY);
         topology.addSink(CREDENTIAL_UPDATED_SINK, topics.credentialUpdated(), new StringSerializer(),
                 EventSerdes.credentialUpdated().serializer(), ENTRY);
         topology.addSink(SCHEDULER_OUTBOX_SINK, topics.schedulerOutbox(), new StringSerializer(),

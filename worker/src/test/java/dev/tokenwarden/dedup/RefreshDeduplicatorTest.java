@@ -97,4 +97,53 @@ class RefreshDeduplicatorTest {
         StateJsonSerde<RefreshMemory> serde = new StateJsonSerde<>(RefreshMemory.class);
         assertEquals(m, serde.deserializer().deserialize("t", serde.serializer().serialize("t", m)));
     }
+
+    private static RefreshMemory reachedFresh(long version, Instant at, Instant freshUntil) {
+        return RefreshMemory.started(null, Platform.ANTHROPIC, version, false, at).finished(version, freshUntil, at);
+    }
+
+    @Test
+    void shouldDropAnEventThatObservedTheVersionTheLastAttemptFoundFreshBeyondItsWindow() {
+        RefreshMemory m = reachedFresh(5, NOW.minusSeconds(10), NOW.plus(Duration.ofHours(1)));
+
+        assertInstanceOf(DedupDecision.Duplicate.class, dedup.decide(m, event(5L, false), NOW));
+    }
+
+    @Test
+    void shouldActOnTheCurrentVersionOnceItsRememberedExpiryFallsInsideTheWindow() {
+        // 180 s window, token expiring in 2 minutes: the gateway is right, it needs a refresh.
+        RefreshMemory m = reachedFresh(5, NOW.minusSeconds(10), NOW.plusSeconds(120));
+
+        assertInstanceOf(DedupDecision.Act.class, dedup.decide(m, event(5L, false), NOW));
+    }
+
+    @Test
+    void shouldNeverDropAForcedEventForFreshness() {
+        RefreshMemory m = reachedFresh(5, NOW.minusSeconds(10), NOW.plus(Duration.ofHours(1)));
+
+        assertInstanceOf(DedupDecision.Act.class, dedup.decide(m, event(5L, true), NOW));
+    }
+
+    @Test
+    void shouldActOnTheCurrentVersionWhenItsFreshnessIsUnknown() {
+        assertInstanceOf(DedupDecision.Act.class, dedup.decide(reached(5, NOW.minusSeconds(10)), event(5L, false), NOW));
+    }
+
+    @Test
+    void shouldForgetFreshnessAfterTheDedupWindow() {
+        RefreshMemory m = reachedFresh(5, NOW.minus(Duration.ofMinutes(6)), NOW.plus(Duration.ofHours(1)));
+
+        assertInstanceOf(DedupDecision.Act.class, dedup.decide(m, event(5L, false), NOW));
+    }
+
+    @Test
+    void shouldReadAChangelogEntryWrittenBeforeFreshnessWasRememberedAsUnknown() {
+        String before = "{\"reached_version\":5,\"reached_at_ms\":1,\"in_flight\":false,\"in_flight_observed_version\":null,"
+                + "\"in_flight_force\":false,\"forced_waiting\":[],\"platform\":\"anthropic\",\"in_flight_since_ms\":0}";
+        RefreshMemory m = new StateJsonSerde<>(RefreshMemory.class).deserializer()
+                .deserialize("t", before.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertEquals(0, m.freshUntilMs());
+        assertEquals(5L, m.reachedVersion());
+    }
 }

@@ -97,6 +97,22 @@ class RefreshStormCollapsesToOneCallIT {
         assertEquals(1, oauth.calls(a), "no extra call for the second window");
     }
 
+    @Test
+    void shouldReadAFreshAccountOnceWhenGatewaysKeepSendingItsCurrentVersion() throws Exception {
+        // Issue 10, item 3: an event that observed the current, fresh version is no duplicate by version alone.
+        long id = accounts.oauthAccount(oauth, Platform.OPENAI, 3_600);
+        long readsBefore = group.counter("account_reads");
+        sendConcurrently(1, 1, id, Platform.OPENAI, 180);
+        Await.until("first event handled", WAIT, () -> group.counter("account_reads") > readsBefore && group.idle());
+
+        long droppedBefore = group.counter("duplicates_dropped");
+        sendConcurrently(2, 100, id, Platform.OPENAI, 180);
+        Await.until("the rest dropped", WAIT, () -> group.counter("duplicates_dropped") - droppedBefore >= 200);
+
+        assertEquals(1, group.counter("account_reads") - readsBefore, "read once: 'not needed' is remembered");
+        assertEquals(0, oauth.calls(id));
+    }
+
     private static void sendConcurrently(int producers, int eachSends, long accountId, Platform platform,
             int windowSeconds) throws Exception {
         TestGateways.concurrently(bootstrap, topics, producers, eachSends, (gateway, i) -> new RefreshNeeded(
