@@ -30,7 +30,8 @@ import dev.tokenwarden.events.UpstreamRejected;
  */
 final class CooldownProcessor implements Processor<String, UpstreamRejected, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(CooldownProcessor.class);
-    private static final Duration DRAIN_EVERY = Duration.ofMillis(50);
+    /** Like the refresh processor's: no longer than one poll (issue 10: 50 ms before). */
+    private static final Duration DRAIN_EVERY = Duration.ofMillis(10);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
 
     private final CooldownCoalescer coalescer;
@@ -66,6 +67,7 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
 
     @Override
     public void process(Record<String, UpstreamRejected> record) {
+        drainFinished();
         String key = record.key();
         UpstreamRejected event = record.value();
         runner.outage().observe(event);

@@ -33,7 +33,11 @@ import dev.tokenwarden.events.Topic;
  */
 final class RefreshProcessor implements Processor<String, RefreshNeeded, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(RefreshProcessor.class);
-    private static final Duration DRAIN_EVERY = Duration.ofMillis(50);
+    /**
+     * Finished attempts are forwarded by this punctuator, or by the next record, whichever comes first; a stream
+     * thread only runs it between polls (poll.ms), so it is no longer than one (issue 10: 50 ms before).
+     */
+    private static final Duration DRAIN_EVERY = Duration.ofMillis(10);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
     /**
      * How long after this task took its partition an event may be one a dead owner already acted on: the events it
@@ -76,6 +80,8 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
 
     @Override
     public void process(Record<String, RefreshNeeded> record) {
+        // First what finished meanwhile, so this event is decided against the freshest memory.
+        drainFinished();
         RefreshNeeded event = record.value();
         String key = RefreshDeduplicator.key(event.accountId(), event.refreshWindowSeconds());
         DedupDecision decision = deduplicator.decide(memory.get(key), event, now());
