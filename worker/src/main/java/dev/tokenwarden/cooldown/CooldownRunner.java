@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import dev.tokenwarden.events.RefreshNeeded;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +30,21 @@ public final class CooldownRunner implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private final OutageDetector outage;
+    private final Consumer<RefreshNeeded> refreshAhead;
 
     public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
             int threads, OutageDetector outage) {
+        this(store, settings, retry, clock, threads, outage, refresh -> { });
+    }
+
+    /**
+     * @param refreshAhead starts the forced refresh a cooldown write asked for at once, before its event is emitted
+     *     (issue 10); the event still goes out as its durable record
+     */
+    public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
+            int threads, OutageDetector outage, Consumer<RefreshNeeded> refreshAhead) {
         this.outage = outage;
+        this.refreshAhead = refreshAhead;
         this.pool = new BackgroundPool("tokenwarden-cooldown", threads, retry.initialBackoff(), retry.maxBackoff(),
                 StoreErrors::isTransient);
         this.attempt = new CooldownAttempt(store, settings, clock, counters, outage);
@@ -42,6 +55,7 @@ public final class CooldownRunner implements AutoCloseable {
         inFlight.incrementAndGet();
         run(plan, accountId, false, outcome -> {
             inFlight.decrementAndGet();
+            outcome.refreshes().forEach(refreshAhead);
             onDone.accept(outcome);
         });
     }

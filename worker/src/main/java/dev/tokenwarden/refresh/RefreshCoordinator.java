@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.retry.BackgroundPool;
@@ -41,9 +42,21 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
     private final Map<Long, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final Clock clock;
+    /** Forced refreshes run ahead of their event, by event id; see {@link #runAhead}. */
+    private final Map<String, Ahead> ahead = new ConcurrentHashMap<>();
+
+    /** A job run ahead of its event: completes with its outcome, or null when it was cancelled. */
+    private record Ahead(CompletableFuture<AttemptOutcome.Done> outcome, long startedAtMs) {
+    }
+
+    /** How long a job run ahead waits for its event to join it; an event read by another worker never does. */
+    private static final Duration AHEAD_KEPT = Duration.ofMinutes(2);
+    private static final int AHEAD_PURGE_ABOVE = 1_000;
 
     public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
             Clock clock, int threads) {
+        this.clock = clock;
         this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff(),
                 StoreErrors::isTransient);
         this.attempt = new RefreshAttempt(store, providers, locks, settings, clock, pool.executor(), pool.timer(),
@@ -56,6 +69,60 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
      */
     @Override
     public void submit(RefreshJob job, BooleanSupplier owner, Consumer<AttemptOutcome.Done> onDone) {
+        submit(job, owner, onDone, () -> { });
+    }
+
+    /**
+     * Starts the forced refresh a 401's cooldown write asked for at once, without waiting for its refresh-needed
+     * event to travel through Kafka (issue 10: one commit interval and a poll, most of the 146 ms until the account
+     * was schedulable again). The event still goes out and stays the job's durable record: when this worker's
+     * refresh path acts on it, it joins this job ({@link #submitOrJoin}) instead of starting another; read elsewhere
+     * (its partition is another worker's), it runs as any event does, under the lock, and finds the token refreshed.
+     */
+    public void runAhead(RefreshNeeded event) {
+        if (closing.get()) {
+            return;
+        }
+        long now = clock.millis();
+        if (ahead.size() > AHEAD_PURGE_ABOVE) {
+            ahead.values().removeIf(a -> now - a.startedAtMs() > AHEAD_KEPT.toMillis());
+        }
+        Ahead mine = new Ahead(new CompletableFuture<>(), now);
+        if (ahead.putIfAbsent(event.eventId(), mine) != null) {
+            return;
+        }
+        RefreshJob job = RefreshJob.of(event.accountId(), event.platform(),
+                Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
+                clock.instant());
+        counters.ranAhead.increment();
+        submit(job, () -> !closing.get(), mine.outcome()::complete, () -> mine.outcome().complete(null));
+        // Never joined (the event went to another worker, or was coalesced): forgotten after a while.
+        mine.outcome().whenComplete((done, error) -> CompletableFuture.delayedExecutor(AHEAD_KEPT.toMillis(),
+                TimeUnit.MILLISECONDS).execute(() -> ahead.remove(event.eventId(), mine)));
+    }
+
+    @Override
+    public void submitOrJoin(String eventId, RefreshJob job, BooleanSupplier owner,
+            Consumer<AttemptOutcome.Done> onDone) {
+        Ahead running = ahead.remove(eventId);
+        if (running == null) {
+            submit(job, owner, onDone);
+            return;
+        }
+        counters.joinedAhead.increment();
+        inFlight.incrementAndGet();
+        running.outcome().whenComplete((done, error) -> {
+            inFlight.decrementAndGet();
+            if (done != null) {
+                onDone.accept(done);
+            } else {
+                submit(job, owner, onDone); // cancelled ahead: this event's own pass decides
+            }
+        });
+    }
+
+    private void submit(RefreshJob job, BooleanSupplier owner, Consumer<AttemptOutcome.Done> onDone,
+            Runnable onCancelled) {
         inFlight.incrementAndGet();
         long id = job.accountId();
         @SuppressWarnings("unchecked")
@@ -75,6 +142,7 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
                             onDone.accept(done);
                         } else {
                             counters.cancelled.increment();
+                            onCancelled.run();
                         }
                         return null;
                     });

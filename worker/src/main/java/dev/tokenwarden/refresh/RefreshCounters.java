@@ -9,6 +9,10 @@ public final class RefreshCounters {
     final LongAdder duplicatesDropped = new LongAdder();
     final LongAdder coalesced = new LongAdder();
     final LongAdder attemptsStarted = new LongAdder();
+    /** Forced refreshes a 401 asked for, started before their event came back through Kafka (issue 10). */
+    final LongAdder ranAhead = new LongAdder();
+    /** Of those, events that found their job run ahead and took its outcome instead of starting another. */
+    final LongAdder joinedAhead = new LongAdder();
     /** Accounts read inside the lock before deciding; one per admitted attempt (issue 10). */
     final LongAdder accountReads = new LongAdder();
     final LongAdder providerCalls = new LongAdder();
@@ -50,6 +54,8 @@ public final class RefreshCounters {
         m.put("coalesced", coalesced.sum());
         m.put("attempts_started", attemptsStarted.sum());
         m.put("account_reads", accountReads.sum());
+        m.put("ran_ahead", ranAhead.sum());
+        m.put("joined_ahead", joinedAhead.sum());
         m.put("provider_calls", providerCalls.sum());
         m.put("refreshed", refreshed.sum());
         m.put("not_needed", notNeeded.sum());

@@ -12,5 +12,14 @@ interface RefreshJobs {
      */
     void submit(RefreshJob job, BooleanSupplier owner, Consumer<AttemptOutcome.Done> onDone);
 
+    /**
+     * As {@link #submit}, unless a job for this very event was already run ahead (the forced refresh a 401 asked
+     * for, see {@link RefreshCoordinator#runAhead}): then {@code onDone} gets that job's outcome.
+     */
+    default void submitOrJoin(String eventId, RefreshJob job, BooleanSupplier owner,
+            Consumer<AttemptOutcome.Done> onDone) {
+        submit(job, owner, onDone);
+    }
+
     RefreshCounters counters();
 }

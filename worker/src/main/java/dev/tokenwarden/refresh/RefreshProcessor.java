@@ -91,7 +91,9 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
                     Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
                     now());
             // Events read again right after a takeover may be ones a dead owner had already acted on.
-            start(key, now().isBefore(initialisedAt.plus(TAKEOVER_WINDOW)) ? job.takenOver() : job);
+            RefreshJob owned = now().isBefore(initialisedAt.plus(TAKEOVER_WINDOW)) ? job.takenOver() : job;
+            coordinator.submitOrJoin(event.eventId(), owned, scope,
+                    outcome -> finished.add(new Finished(key, owned, outcome)));
         } else if (decision instanceof DedupDecision.Coalesce coalesce) {
             memory.put(key, coalesce.memory());
             coordinator.counters().coalesced.increment();

@@ -103,7 +103,7 @@ public final class Worker implements AutoCloseable {
         OutageDetector outage = new OutageDetector(config.cooldown().outage(), store::countActive,
                 partitions.upstreamRejected(), clock);
         CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS,
-                outage);
+                outage, refresh::runAhead);
         Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);
         KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, partitions, refresh, cooldown),
                 streamsSettings);

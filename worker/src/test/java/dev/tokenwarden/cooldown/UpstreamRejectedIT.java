@@ -64,6 +64,7 @@ class UpstreamRejectedIT {
         // The token is fine by expiry: only the 401 says it is dead, so only a forced refresh helps.
         long id = accounts.oauthAccount(oauth, Platform.ANTHROPIC, 3600);
         long seeding = accounts.updates(id);
+        long ranAhead = group.counter("ran_ahead");
 
         storm(4, 2_500, id, Platform.ANTHROPIC, 401, TestAccounts.INITIAL_VERSION, Instant.now());
         Await.until("refreshed and the cooldown cleared", WAIT, () -> oauth.successfulRefreshes(id) == 1
@@ -71,6 +72,7 @@ class UpstreamRejectedIT {
         Await.until("idle", WAIT, group::idle);
 
         assertEquals(1, oauth.calls(id), "provider calls");
+        assertEquals(1, group.counter("ran_ahead") - ranAhead, "the forced refresh started at the cooldown write (issue 10)");
         assertEquals(2, accounts.updates(id) - seeding, "account writes: the cooldown, then the refresh that clears it");
         assertEquals(2, accounts.outboxRows(id));
         assertEquals(List.of(OutboxChange.COOLDOWN_SET, OutboxChange.CREDENTIALS_REFRESHED),
