@@ -126,9 +126,15 @@ public final class Settings {
     public static final Setting PROVIDER_ATTEMPT_TIMEOUT = Setting.optional("provider.attempt-timeout", "20s",
             "one token request, connect to last byte; a timed-out attempt never persists");
     public static final Setting PROVIDER_MAX_CONCURRENT = Setting.optional("provider.max-concurrent", "16",
-            "token requests in flight per provider and worker (1-1000)");
-    public static final Setting PROVIDER_MAX_PER_SECOND = Setting.optional("provider.max-per-second", "20",
-            "token requests started per second per provider and worker; 0 = unlimited");
+            "refreshes admitted at once per provider and worker (1-1000), from admission through lock, read, call and"
+                    + " write; others wait in the provider's FIFO queue without touching Redis or PostgreSQL. The sum"
+                    + " over providers bounds the Redis locks a worker holds");
+    // 50/s: each provider sees one client id per platform from the whole fleet; sub2api refreshes inline with no limit
+    // at all, and 20/s (before issue 10) kept a 200/s herd queued for minutes.
+    public static final Setting PROVIDER_MAX_PER_SECOND = Setting.optional("provider.max-per-second", "50",
+            "refreshes started per second per provider and worker; 0 = unlimited. Capacity per provider is workers ×"
+                    + " min(max-per-second, max-concurrent ÷ provider latency): 3 workers, 50/s, 16, 300 ms → 3 × min(50,"
+                    + " 53) = 150 refreshes/s; a herd beyond that waits its turn");
     public static final Setting PROVIDER_BREAKER_OPEN_FOR = Setting.optional("provider.breaker-open-for", "1m",
             "how long invalid_client/unauthorized_client/invalid_scope of a configured client, or a token endpoint"
                     + " that redirects, is not found or does not answer JSON, stop all calls to that provider");

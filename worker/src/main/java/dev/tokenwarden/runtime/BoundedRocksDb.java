@@ -7,6 +7,7 @@ import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
 import org.rocksdb.WriteBufferManager;
 
 /**
@@ -23,19 +24,30 @@ public final class BoundedRocksDb implements RocksDBConfigSetter {
     private static final long MEMTABLE_BYTES = 1L << 20;
     private static final long MANIFEST_PREALLOCATION_BYTES = 64L << 10;
 
-    // One per process, never closed: every store of every task uses them for the process' lifetime (the pattern of
-    // Kafka Streams' memory management guide).
-    private static final Cache CACHE = new LRUCache(SHARED_CACHE_BYTES, -1, false, 0.1);
-    private static final WriteBufferManager BUFFERS = new WriteBufferManager(MEMTABLES_BYTES, CACHE);
+    /**
+     * One per process, never closed: every store of every task uses them for the process' lifetime (the pattern of
+     * Kafka Streams' memory management guide). Made on first use: the native library must be loaded first, and
+     * Kafka Streams loads this class while it only checks its configuration.
+     */
+    private static final class Shared {
+        static final Cache CACHE;
+        static final WriteBufferManager BUFFERS;
+
+        static {
+            RocksDB.loadLibrary();
+            CACHE = new LRUCache(SHARED_CACHE_BYTES, -1, false, 0.1);
+            BUFFERS = new WriteBufferManager(MEMTABLES_BYTES, CACHE);
+        }
+    }
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
         BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
-        table.setBlockCache(CACHE);
+        table.setBlockCache(Shared.CACHE);
         table.setCacheIndexAndFilterBlocks(true);
         table.setPinTopLevelIndexAndFilter(true);
         options.setTableFormatConfig(table);
-        options.setWriteBufferManager(BUFFERS);
+        options.setWriteBufferManager(Shared.BUFFERS);
         options.setWriteBufferSize(MEMTABLE_BYTES);
         options.setMaxWriteBufferNumber(2);
         options.setManifestPreallocationSize(MANIFEST_PREALLOCATION_BYTES);
