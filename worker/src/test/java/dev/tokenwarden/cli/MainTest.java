@@ -64,4 +64,13 @@ class MainTest {
                 "--set", "kafka.bootstrap.servers=127.0.0.1:1"));
         assertTrue(err().contains("--platform must be one of anthropic, openai, gemini, antigravity, grok"), err());
     }
+
+    @Test
+    void shouldFailWithOneLineNamingTheSettingWhenTheBootstrapListIsMalformed() {
+        assertEquals(CliCommand.USAGE, run("produce", "refresh-needed", "--account", "1", "--platform", "openai",
+                "--set", "kafka.bootstrap.servers=localhost"));
+        assertEquals(List.of("tokenwarden produce: invalid configuration:", "  - kafka.bootstrap.servers"
+                + " (env TOKENWARDEN_KAFKA_BOOTSTRAP_SERVERS): must be host:port[,host:port] with ports 1-65535, was"
+                + " 'localhost'"), err().lines().toList(), "the usual problem line, no stack trace");
+    }
 }
