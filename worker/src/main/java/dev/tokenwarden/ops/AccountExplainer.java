@@ -89,8 +89,14 @@ public final class AccountExplainer {
             return new AccountReport.Locks(null, null, "not asked");
         }
         try {
-            return new AccountReport.Locks(state(locks.probe(lockKeyPrefix + a.id())),
-                    state(locks.probe(Sub2apiCacheKeys.lockKey(a.platform(), a.id(), a.credentials().asMap()))), null);
+            // sub2api keys gemini and antigravity accounts by their project_id, which an unreadable envelope hides.
+            boolean keyUnknown = a.credentials().isUnreadable()
+                    && (a.platform().equals("gemini") || a.platform().equals("antigravity"));
+            AccountReport.LockState sub2api = keyUnknown
+                    ? new AccountReport.LockState(Sub2apiCacheKeys.LOCK_PREFIX + "<project_id inside the envelope>", null,
+                            null)
+                    : state(locks.probe(Sub2apiCacheKeys.lockKey(a.platform(), a.id(), a.credentials().asMap())));
+            return new AccountReport.Locks(state(locks.probe(lockKeyPrefix + a.id())), sub2api, null);
         } catch (IllegalStateException e) {
             return new AccountReport.Locks(null, null, e.getMessage());
         }

@@ -62,6 +62,9 @@ public record AccountReport(
     }
 
     private static String lock(LockState s) {
+        if (s.held() == null) {
+            return "unknown  (" + s.key() + ")";
+        }
         return (s.held() ? "HELD" + (s.expiresInMillis() == 0 ? " (no expiry)"
                 : ", expires in " + Report.human(java.time.Duration.ofMillis(s.expiresInMillis()))) : "free")
                 + "  (" + s.key() + ")";
@@ -97,8 +100,11 @@ public record AccountReport(
     public record Locks(LockState tokenwarden, LockState sub2api, String error) {
     }
 
-    /** @param expiresInMillis 0 for a key without a TTL; null when free */
-    public record LockState(String key, boolean held, Long expiresInMillis) {
+    /**
+     * @param held null when the key cannot be known (an unreadable envelope hides sub2api's project_id)
+     * @param expiresInMillis 0 for a key without a TTL; null when free
+     */
+    public record LockState(String key, Boolean held, Long expiresInMillis) {
     }
 
     /** The PostgreSQL fence taken while Redis is down; {@code held} = not yet lapsed. */

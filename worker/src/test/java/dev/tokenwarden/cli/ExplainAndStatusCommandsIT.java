@@ -41,6 +41,8 @@ import dev.tokenwarden.lock.RedissonAccountLocks;
 import dev.tokenwarden.runtime.Worker;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.envelope.CredentialKey;
+import dev.tokenwarden.store.envelope.EnvelopeCipher;
 
 /** {@code explain} and {@code status} against the real database, Redis and broker, as an operator runs them. */
 class ExplainAndStatusCommandsIT {
@@ -105,6 +107,48 @@ class ExplainAndStatusCommandsIT {
                 assertFalse(o.both().contains(refreshToken), "the refresh token was printed");
                 assertFalse(o.both().contains("at-test-" + id), "the access token was printed");
                 assertFalse(o.both().contains("kept-" + id), "a credential field was printed");
+            }
+        }
+    }
+
+    @Test
+    void shouldExplainAnEncryptedAccountWithItsKeyAndWithoutItNeverPrintingTheEnvelope() throws Exception {
+        // Given: a gemini account in sub2api's credential envelope, with a project id (sub2api's lock key uses it)
+        Map<String, String> keyed = new java.util.HashMap<>(TestWorkers.isolatedSettings("explain-sealed"));
+        TestAccounts accounts = new TestAccounts(keyed);
+        String keyHex = "1a".repeat(32);
+        EnvelopeCipher cipher = new EnvelopeCipher(CredentialKey.fromHex(keyHex, "primary"));
+        long id = accounts.insert(Platform.GEMINI, "oauth", Map.of());
+        long version = Instant.now().minusSeconds(60).toEpochMilli();
+        Map<String, Object> document = new java.util.LinkedHashMap<>(Map.of("access_token", "ya29.SEALED-ACCESS",
+                "refresh_token", "1//SEALED-REFRESH", "project_id", "proj-7", "_token_version", version,
+                "expires_at", Long.toString(Instant.now().plusSeconds(600).getEpochSecond())));
+        Map<String, Object> sealed = cipher.seal(id, "gemini", document);
+        accounts.execute("UPDATE accounts SET credentials = CAST(? AS jsonb) WHERE id = " + id,
+                EventJson.mapper().writeValueAsString(sealed));
+        String envelope = String.valueOf(sealed.get(EnvelopeCipher.ENVELOPE));
+        Map<String, String> keyless = new java.util.HashMap<>(keyed);
+        keyed.put("sub2api.credential-key", keyHex);
+
+        // When
+        CommandOutput opened = CommandOutput.run(keyed, "explain", Long.toString(id), "--json");
+        CommandOutput closed = CommandOutput.run(keyless, "explain", Long.toString(id));
+
+        // Then
+        assertEquals(0, opened.exitCode(), opened.both());
+        JsonNode report = EventJson.mapper().readTree(opened.out());
+        assertTrue(report.at("/token/encrypted").asBoolean());
+        assertEquals(version, report.at("/token/version").asLong());
+        assertEquals("refresh", report.at("/refresh/verdict").asText(), "expires within the sweep's window");
+        assertEquals("oauth:refresh_lock:gemini:proj-7", report.at("/locks/sub2api/key").asText());
+        assertEquals(0, closed.exitCode(), closed.both());
+        assertTrue(closed.out().contains("encrypted (sub2api envelope), not readable here"), closed.out());
+        assertTrue(closed.out().contains("not refreshable [unreadable]"), closed.out());
+        assertTrue(closed.out().contains("sub2api lock: unknown  (oauth:refresh_lock:<project_id inside the envelope>)"),
+                closed.out());
+        for (CommandOutput o : List.of(opened, closed)) {
+            for (String secret : List.of("SEALED-ACCESS", "SEALED-REFRESH", envelope, keyHex)) {
+                assertFalse(o.both().contains(secret), "printed a secret or the envelope: " + o.both());
             }
         }
     }
