@@ -120,6 +120,9 @@ public final class CliArgs {
               --config FILE        properties file with settings (see the configuration table in README.md)
               --set KEY=VALUE      override one setting; repeatable; wins over the file and the environment
               --help               this text
-            Settings are also read from environment variables: db.url -> TOKENWARDEN_DB_URL.
+            Settings are also read from environment variables: db.url -> TOKENWARDEN_DB_URL, and
+            kafka.streams.security.protocol -> TOKENWARDEN_KAFKA_STREAMS_SECURITY_PROTOCOL (in the part after
+            TOKENWARDEN_KAFKA_STREAMS_, _ is '.', __ is '_' and ___ is '-').
+            A sample file with every setting: config/tokenwarden.sample.properties.
             """;
 }

@@ -22,4 +22,12 @@ public interface CliCommand {
 
     /** Runs with the arguments after the command name; returns the exit code. */
     int run(CliArgs args) throws Exception;
+
+    /**
+     * {@link #run(CliArgs)} printing its report to {@code out}, so a test reads what an operator would see; commands
+     * that print nothing worth asserting keep the one-argument form.
+     */
+    default int run(CliArgs args, java.io.PrintStream out) throws Exception {
+        return run(args);
+    }
 }

@@ -38,7 +38,7 @@ public final class Main {
             return CliCommand.OK;
         }
         try {
-            return command.run(CliArgs.parse(rest, command.flags()));
+            return command.run(CliArgs.parse(rest, command.flags()), out);
         } catch (UsageException e) {
             err.println("tokenwarden " + command.name() + ": " + e.getMessage());
             err.println("see: tokenwarden " + command.name() + " --help");
@@ -55,7 +55,8 @@ public final class Main {
 
     static Map<String, CliCommand> commands() {
         Map<String, CliCommand> commands = new LinkedHashMap<>();
-        for (CliCommand c : List.of(new RunCommand(), new MigrateCommand(), new ProduceCommand())) {
+        for (CliCommand c : List.of(new RunCommand(), new MigrateCommand(), new ProduceCommand(),
+                new TopicsCommand(), new StatusCommand(), new ExplainCommand(), new DeadLettersCommand())) {
             commands.put(c.name(), c);
         }
         for (CliCommand c : ServiceLoader.load(CliCommand.class)) {
@@ -66,9 +67,9 @@ public final class Main {
 
     private static String overview(Map<String, CliCommand> commands) {
         StringBuilder b = new StringBuilder("usage: tokenwarden <command> [options]\n\nCommands:\n");
-        commands.values().forEach(c -> b.append(String.format("  %-10s %s%n", c.name(), c.summary())));
+        commands.values().forEach(c -> b.append(String.format("  %-13s %s%n", c.name(), c.summary())));
         if (!commands.containsKey("demo")) {
-            b.append(String.format("  %-10s %s%n", "demo", "(needs the demo module on the classpath: use scripts/demo)"));
+            b.append(String.format("  %-13s %s%n", "demo", "(needs the demo module on the classpath: use scripts/demo)"));
         }
         b.append("\nRun 'tokenwarden <command> --help' for its options.\n");
         return b.toString();

@@ -103,13 +103,34 @@ final class ConfigReader {
         return v;
     }
 
-    String nonBlankList(Setting s) {
+    /**
+     * A comma-separated list of {@code host:port} (an IPv6 host in brackets). Checked here because Kafka's own check
+     * runs only when a client is built, and failed with a stack trace instead of the setting's name (issue 11).
+     */
+    String hostPortList(Setting s) {
         String v = string(s);
-        if (v != null && v.replace(",", "").isBlank()) {
+        if (v == null) {
+            return null;
+        }
+        if (v.replace(",", "").isBlank()) {
             problems.add(label(s) + ": must list at least one host:port, was " + s.display(v));
+            return v;
+        }
+        for (String entry : v.split(",")) {
+            java.util.regex.Matcher m = HOST_PORT.matcher(entry.strip());
+            boolean empty = entry.isBlank(); // "a:1,,b:2": Kafka skips an empty entry too
+            int port = m.matches() && m.group(2).length() <= 5 ? Integer.parseInt(m.group(2)) : 0;
+            if (!empty && (port < 1 || port > 65535)) {
+                problems.add(label(s) + ": must be host:port[,host:port] with ports 1-65535, was " + s.display(v));
+                return v;
+            }
         }
         return v;
     }
+
+    /** {@code host:port}, the host a name, an IPv4 address or a bracketed IPv6 address. */
+    private static final java.util.regex.Pattern HOST_PORT =
+            java.util.regex.Pattern.compile("(\\[[0-9A-Fa-f:.%a-zA-Z]+\\]|[A-Za-z0-9_.-]+):([0-9]+)");
 
     void problem(Setting s, String rule, String value) {
         problems.add(label(s) + ": " + rule + ", was " + s.display(value));

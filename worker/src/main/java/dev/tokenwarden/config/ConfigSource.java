@@ -16,9 +16,17 @@ import java.util.Properties;
  * environment ({@code TOKENWARDEN_*}), then explicit overrides ({@code --set key=value}). Keys under
  * {@code kafka.streams.} pass through to Kafka Streams untouched; any other unknown key in the file or an
  * override is an error, so a typo cannot silently fall back to a default.
+ *
+ * <p>Containers configure by environment, so {@code kafka.streams.*} has variables too (issue 11):
+ * {@code TOKENWARDEN_KAFKA_STREAMS_<NAME>}, where in {@code NAME} one {@code _} stands for {@code .}, two for
+ * {@code _} and three for {@code -}, and letters are lower-cased ({@code TOKENWARDEN_KAFKA_STREAMS_SECURITY_PROTOCOL}
+ * is {@code kafka.streams.security.protocol}, {@code ..._RACK_AWARE_ASSIGNMENT_TRAFFIC__COST} is
+ * {@code rack.aware.assignment.traffic_cost}). Every Kafka client and Streams property is lower case with
+ * single separators, so each has exactly one variable.
  */
 public final class ConfigSource {
     public static final String STREAMS_PASSTHROUGH_PREFIX = "kafka.streams.";
+    public static final String STREAMS_ENV_PREFIX = "TOKENWARDEN_KAFKA_STREAMS_";
 
     private final Map<String, String> values;
     private final List<String> problems;
@@ -40,11 +48,70 @@ public final class ConfigSource {
                 values.put(s.key(), v);
             }
         }
+        env.forEach((name, value) -> {
+            if (name.startsWith(STREAMS_ENV_PREFIX)) {
+                String property = streamsPropertyOf(name.substring(STREAMS_ENV_PREFIX.length()));
+                if (property == null) {
+                    problems.add(name + " (environment): not a Kafka property name; in it _ stands for '.', __ for"
+                            + " '_' and ___ for '-', e.g. TOKENWARDEN_KAFKA_STREAMS_SECURITY_PROTOCOL");
+                } else {
+                    values.put(STREAMS_PASSTHROUGH_PREFIX + property, value);
+                }
+            }
+        });
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             checkKnown(e.getKey(), "--set", problems);
             values.put(e.getKey(), e.getValue());
         }
         return new ConfigSource(values, problems);
+    }
+
+    /**
+     * The Kafka property a {@code TOKENWARDEN_KAFKA_STREAMS_<name>} variable sets, or null when {@code name} is
+     * empty, starts or ends with a separator, or has a run of four or more underscores.
+     */
+    static String streamsPropertyOf(String name) {
+        if (name.isEmpty() || name.startsWith("_") || name.endsWith("_")) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder();
+        int i = 0;
+        while (i < name.length()) {
+            char c = name.charAt(i);
+            if (c != '_') {
+                b.append(Character.toLowerCase(c));
+                i++;
+                continue;
+            }
+            int run = 0;
+            while (i < name.length() && name.charAt(i) == '_') {
+                run++;
+                i++;
+            }
+            switch (run) {
+                case 1 -> b.append('.');
+                case 2 -> b.append('_');
+                case 3 -> b.append('-');
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return b.toString();
+    }
+
+    /** The environment variable that sets {@code kafka.streams.<property>}; the inverse of the mapping above. */
+    public static String streamsEnvVar(String property) {
+        StringBuilder b = new StringBuilder(STREAMS_ENV_PREFIX);
+        for (char c : property.toCharArray()) {
+            b.append(switch (c) {
+                case '.' -> "_";
+                case '_' -> "__";
+                case '-' -> "___";
+                default -> String.valueOf(Character.toUpperCase(c));
+            });
+        }
+        return b.toString();
     }
 
     public static ConfigSource of(Map<String, String> values) {

@@ -1,6 +1,5 @@
 package dev.tokenwarden.config;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +19,13 @@ public final class Settings {
             "Kafka Streams application id: consumer group, prefix of internal topics and transactional ids");
     public static final Setting KAFKA_STREAM_THREADS = Setting.optional("kafka.stream.threads", "1",
             "stream threads per worker process (1-64)");
-    public static final Setting KAFKA_STATE_DIR = Setting.optional("kafka.state.dir",
-            Path.of(System.getProperty("java.io.tmpdir"), "tokenwarden-streams").toString(),
-            "local state store directory; must be unique per process on one host");
+    /**
+     * Relative, so the default is the same on every machine and outside java.io.tmpdir: Kafka Streams warns on every
+     * start about a state directory under it, and a tmp cleaner can delete state under a running worker (issue 11).
+     */
+    public static final Setting KAFKA_STATE_DIR = Setting.optional("kafka.state.dir", "tokenwarden-state",
+            "local state store directory, relative to the working directory unless absolute; must be unique per"
+                    + " process on one host");
     public static final Setting KAFKA_COMMIT_INTERVAL = Setting.optional("kafka.commit.interval", "100ms",
             "exactly-once commit interval; lower means faster output, more transactions");
 
@@ -42,6 +45,16 @@ public final class Settings {
             DEFAULT_TOPICS.schedulerOutbox(), "output: scheduler-outbox account_changed events");
     public static final Setting TOPIC_DEAD_LETTER = Setting.optional("topic.dead-letter",
             DEFAULT_TOPICS.deadLetter(), "output: rejected input with its original bytes and the reason");
+
+    public static final Setting TOPICS_PARTITIONS = Setting.optional("topics.partitions", "12",
+            "partitions `tokenwarden topics --create` gives the two input topics and the two outputs, and `--check`"
+                    + " expects of the inputs: at least workers x stream threads (1-10000)");
+    public static final Setting TOPICS_REPLICATION_FACTOR = Setting.optional("topics.replication-factor", "-1",
+            "replication factor of the topics `tokenwarden topics --create` makes and `--check` expects;"
+                    + " -1 = the broker's default.replication.factor (-1, 1-32)");
+    public static final Setting TOPICS_DEAD_LETTER_RETENTION = Setting.optional("topics.dead-letter-retention", "14d",
+            "retention.ms `tokenwarden topics --create` gives the dead-letter topic: how long a dead letter can still be"
+                    + " replayed (1h-3650d)");
 
     public static final Setting INTAKE_MAX_EVENT_BYTES = Setting.optional("intake.max-event-bytes", "16384",
             "larger input records are dead-lettered as oversized (256-1048576)");
@@ -150,6 +163,7 @@ public final class Settings {
             KAFKA_OUTPUT_COMPRESSION,
             TOPIC_REFRESH_NEEDED, TOPIC_UPSTREAM_REJECTED, TOPIC_CREDENTIAL_UPDATED, TOPIC_SCHEDULER_OUTBOX,
             TOPIC_DEAD_LETTER,
+            TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, TOPICS_DEAD_LETTER_RETENTION,
             INTAKE_MAX_EVENT_BYTES, DEAD_LETTER_MAX_BYTES,
             DB_URL, DB_USER, DB_PASSWORD,
             REDIS_URL,

@@ -1,8 +1,72 @@
 package dev.tokenwarden.config;
 
-/** Renders {@link Settings#ALL} as the help text of {@code run} and as the README's Markdown table. */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders {@link Settings#ALL} as the help text of {@code run}, as the README's Markdown table and as the sample
+ * configuration file {@code config/tokenwarden.sample.properties}.
+ */
 public final class SettingsTable {
+    /** Where the sample file lives, relative to the repository root. */
+    public static final String SAMPLE_FILE = "config/tokenwarden.sample.properties";
+    private static final String STREAMS_ROW = "passed to Kafka Streams as is, e.g. kafka.streams.replication.factor=3;"
+            + " from the environment as TOKENWARDEN_KAFKA_STREAMS_<NAME> (in NAME _ is '.', __ is '_', ___ is '-')";
+    /** Values for the sample file's required settings: a local broker and database. */
+    private static final Map<String, String> EXAMPLES = Map.of(
+            Settings.KAFKA_BOOTSTRAP_SERVERS.key(), "127.0.0.1:9092",
+            Settings.DB_URL.key(), "jdbc:postgresql://127.0.0.1:5432/sub2api");
+
     private SettingsTable() {
+    }
+
+    /**
+     * Every setting with its meaning, environment variable and default: required ones set to an example, the rest
+     * commented out at their default, so the file works as it is for a local stack and documents itself.
+     */
+    public static String properties() {
+        StringBuilder b = new StringBuilder("""
+                # tokenwarden sample configuration: every setting, its meaning, environment variable and default.
+                # Generated from dev.tokenwarden.config.Settings (SettingsTable.properties(); SampleConfigFileTest keeps
+                # it current). Use it with: tokenwarden run --config tokenwarden.properties
+                # Precedence: this file, then environment variables, then --set KEY=VALUE.
+                # Required settings are set to a local example; uncomment a line to change a default.
+                # Secrets (passwords, client secrets, the credential key) are better given by environment variable.
+                """);
+        for (Setting s : Settings.ALL) {
+            b.append('\n');
+            for (String line : wrap(s.meaning(), 100)) {
+                b.append("# ").append(line).append('\n');
+            }
+            b.append("# env ").append(s.envVar()).append(s.isRequired() ? "; required" : "")
+                    .append(s.secret() ? "; secret, never printed" : "").append('\n');
+            if (s.isRequired()) {
+                b.append(s.key()).append('=').append(EXAMPLES.getOrDefault(s.key(), "")).append('\n');
+            } else {
+                b.append('#').append(s.key()).append('=').append(s.defaultValue()).append('\n');
+            }
+        }
+        b.append("\n");
+        for (String line : wrap("kafka.streams.*: " + STREAMS_ROW, 100)) {
+            b.append("# ").append(line).append('\n');
+        }
+        b.append("#kafka.streams.replication.factor=3\n");
+        return b.toString();
+    }
+
+    private static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     public static String plain() {
@@ -12,7 +76,7 @@ public final class SettingsTable {
                     s.isRequired() ? "(required)" : "= " + (s.defaultValue().isEmpty() ? "\"\"" : s.defaultValue()),
                     s.meaning()));
         }
-        b.append("  kafka.streams.*              passed to Kafka Streams as is, e.g. kafka.streams.replication.factor=3\n");
+        b.append("  kafka.streams.*\n      ").append(STREAMS_ROW).append('\n');
         return b.toString();
     }
 
@@ -23,7 +87,9 @@ public final class SettingsTable {
                     .append(s.isRequired() ? "required" : s.defaultValue().isEmpty() ? "empty" : "`" + s.defaultValue() + "`")
                     .append(" | ").append(s.meaning()).append(" |\n");
         }
-        b.append("| `kafka.streams.*` | | | passed to Kafka Streams as is, e.g. `kafka.streams.replication.factor=3` |\n");
+        b.append("| `kafka.streams.*` | `TOKENWARDEN_KAFKA_STREAMS_<NAME>` | | passed to Kafka Streams as is, e.g."
+                + " `kafka.streams.replication.factor=3`; in the variable's `NAME`, `_` is `.`, `__` is `_`, `___` is `-`"
+                + " |\n");
         return b.toString();
     }
 }

@@ -123,25 +123,39 @@ public record WorkerConfig(
     public record Client(String bootstrapServers, TopicNames topics) {
         public static Client from(ConfigSource source) {
             ConfigReader r = new ConfigReader(source);
-            Client client = new Client(r.nonBlankList(Settings.KAFKA_BOOTSTRAP_SERVERS), readTopics(r));
+            Client client = new Client(r.hostPortList(Settings.KAFKA_BOOTSTRAP_SERVERS), readTopics(r));
             r.finish();
             return client;
         }
     }
 
+    /**
+     * What {@code tokenwarden topics --create} makes and {@code --check} expects.
+     *
+     * @param replicationFactor {@link #BROKER_DEFAULT} for the broker's {@code default.replication.factor}
+     */
+    public record TopicLayout(int partitions, int replicationFactor, Duration deadLetterRetention) {
+        public static final int BROKER_DEFAULT = -1;
+    }
+
+    /** What the Kafka-only operator commands ({@code topics}, {@code dead-letters}) need: no database, no Redis. */
+    public record KafkaAccess(Kafka kafka, TopicNames topics, int deadLetterMaxBytes, TopicLayout layout) {
+        public static KafkaAccess from(ConfigSource source) {
+            ConfigReader r = new ConfigReader(source);
+            KafkaAccess access = new KafkaAccess(readKafka(r, source), readTopics(r), readDeadLetterMaxBytes(r),
+                    readTopicLayout(r));
+            r.finish();
+            return access;
+        }
+    }
+
     public static WorkerConfig from(ConfigSource source) {
         ConfigReader r = new ConfigReader(source);
-        Kafka kafka = new Kafka(
-                r.nonBlankList(Settings.KAFKA_BOOTSTRAP_SERVERS),
-                r.string(Settings.KAFKA_APPLICATION_ID),
-                r.intBetween(Settings.KAFKA_STREAM_THREADS, 1, 64),
-                Path.of(r.string(Settings.KAFKA_STATE_DIR)),
-                r.durationBetween(Settings.KAFKA_COMMIT_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
-                r.oneOf(Settings.KAFKA_OUTPUT_COMPRESSION, Settings.OUTPUT_COMPRESSIONS),
-                source.streamsPassthrough());
+        Kafka kafka = readKafka(r, source);
         TopicNames topics = readTopics(r);
+        readTopicLayout(r); // unused by run, but a bad value in the shared file is reported at start like any other
         int maxEventBytes = r.intBetween(Settings.INTAKE_MAX_EVENT_BYTES, 256, 1024 * 1024);
-        int deadLetterMaxBytes = r.intBetween(Settings.DEAD_LETTER_MAX_BYTES, 64 * 1024, 100 * 1024 * 1024);
+        int deadLetterMaxBytes = readDeadLetterMaxBytes(r);
         Database database = Database.read(r);
         URI redisUrl = r.uri(Settings.REDIS_URL, Set.of("redis", "rediss"));
         Refresh refresh = new Refresh(
@@ -169,6 +183,31 @@ public record WorkerConfig(
         r.finish();
         return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep,
                 cooldown, shutdown, providers, sub2api);
+    }
+
+    private static Kafka readKafka(ConfigReader r, ConfigSource source) {
+        return new Kafka(
+                r.hostPortList(Settings.KAFKA_BOOTSTRAP_SERVERS),
+                r.string(Settings.KAFKA_APPLICATION_ID),
+                r.intBetween(Settings.KAFKA_STREAM_THREADS, 1, 64),
+                Path.of(r.string(Settings.KAFKA_STATE_DIR)),
+                r.durationBetween(Settings.KAFKA_COMMIT_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
+                r.oneOf(Settings.KAFKA_OUTPUT_COMPRESSION, Settings.OUTPUT_COMPRESSIONS),
+                source.streamsPassthrough());
+    }
+
+    private static int readDeadLetterMaxBytes(ConfigReader r) {
+        return r.intBetween(Settings.DEAD_LETTER_MAX_BYTES, 64 * 1024, 100 * 1024 * 1024);
+    }
+
+    private static TopicLayout readTopicLayout(ConfigReader r) {
+        int partitions = r.intBetween(Settings.TOPICS_PARTITIONS, 1, 10_000);
+        int replication = r.intBetween(Settings.TOPICS_REPLICATION_FACTOR, TopicLayout.BROKER_DEFAULT, 32);
+        if (replication == 0) {
+            r.problem(Settings.TOPICS_REPLICATION_FACTOR, "must be -1 (the broker's default) or 1 to 32", "0");
+        }
+        return new TopicLayout(partitions, replication,
+                r.durationBetween(Settings.TOPICS_DEAD_LETTER_RETENTION, Duration.ofHours(1), Duration.ofDays(3650)));
     }
 
     private static Sub2api readSub2api(ConfigReader r) {

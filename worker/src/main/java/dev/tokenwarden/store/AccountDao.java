@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementContext;
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.config.RegisterRowMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -219,6 +220,36 @@ public interface AccountDao {
              LIMIT :limit""")
     List<Account> sealedRefreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
             @Bind("now") Instant now);
+
+    /** Live accounts of one platform and status, for {@code tokenwarden status}. */
+    record PlatformStatusCount(String platform, String status, long accounts) {
+    }
+
+    @SqlQuery("""
+            SELECT platform, status, count(*) AS accounts
+              FROM accounts
+             WHERE deleted_at IS NULL
+             GROUP BY platform, status
+             ORDER BY platform, status""")
+    @RegisterConstructorMapper(PlatformStatusCount.class)
+    List<PlatformStatusCount> countByPlatformAndStatus();
+
+    /**
+     * Live accounts in a cooldown that has not ended, by the {@code kind} of our JSON reasons; a reason without one
+     * (sub2api writes plain sentences) counts as {@code other}. Matched by pattern, like every reason (see above).
+     */
+    record KindCount(String kind, long accounts) {
+    }
+
+    @SqlQuery("""
+            SELECT COALESCE(substring(temp_unschedulable_reason from '"kind"\\s*:\\s*"([^"]+)"'), 'other') AS kind,
+                   count(*) AS accounts
+              FROM accounts
+             WHERE deleted_at IS NULL AND temp_unschedulable_until > :now
+             GROUP BY 1
+             ORDER BY 1""")
+    @RegisterConstructorMapper(KindCount.class)
+    List<KindCount> countActiveCooldownsByKind(@Bind("now") Instant now);
 
     /** What the scheduler sees of a row: its status and cooldown, as the last write left them. */
     record RowState(String status, Instant cooldownUntil, String cooldownReason) {

@@ -1,6 +1,11 @@
 package dev.tokenwarden.store;
 
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
 /** {@code tokenwarden_refresh_fence}: a per-account lease in PostgreSQL, used only while Redis is down. */
@@ -14,6 +19,17 @@ public interface FenceDao {
                SET holder = EXCLUDED.holder, until = EXCLUDED.until
              WHERE f.until < now() OR f.holder = EXCLUDED.holder""")
     int claim(@Bind("id") long accountId, @Bind("holder") String holder, @Bind("leaseSeconds") double leaseSeconds);
+
+    /** The account's fence row as it stands, held or lapsed; for {@code tokenwarden explain}. */
+    record Fence(String holder, Instant until, boolean held) {
+    }
+
+    @SqlQuery("""
+            SELECT holder, until, until > now() AS held
+              FROM tokenwarden_refresh_fence
+             WHERE account_id = :id""")
+    @RegisterConstructorMapper(Fence.class)
+    Optional<Fence> find(@Bind("id") long accountId);
 
     @SqlUpdate("DELETE FROM tokenwarden_refresh_fence WHERE account_id = :id AND holder = :holder")
     int release(@Bind("id") long accountId, @Bind("holder") String holder);

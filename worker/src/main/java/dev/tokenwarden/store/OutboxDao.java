@@ -35,6 +35,15 @@ public interface OutboxDao {
              ORDER BY id""")
     List<OutboxRecord> forAccount(@Bind("accountId") long accountId);
 
+    /** The account's newest {@code limit} rows, newest first, for {@code tokenwarden explain}. */
+    @SqlQuery("""
+            SELECT id, event_type, account_id, payload::text AS payload, dedup_key, created_at
+              FROM scheduler_outbox
+             WHERE account_id = :accountId
+             ORDER BY id DESC
+             LIMIT :limit""")
+    List<OutboxRecord> recentForAccount(@Bind("accountId") long accountId, @Bind("limit") int limit);
+
     /** The payload of the account's newest row whose key starts with {@code keyPrefix}. */
     @SqlQuery("""
             SELECT payload::text

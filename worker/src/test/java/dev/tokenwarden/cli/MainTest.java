@@ -64,4 +64,33 @@ class MainTest {
                 "--set", "kafka.bootstrap.servers=127.0.0.1:1"));
         assertTrue(err().contains("--platform must be one of anthropic, openai, gemini, antigravity, grok"), err());
     }
+
+    @Test
+    void shouldFailWithOneLineNamingTheSettingWhenTheBootstrapListIsMalformed() {
+        assertEquals(CliCommand.USAGE, run("produce", "refresh-needed", "--account", "1", "--platform", "openai",
+                "--set", "kafka.bootstrap.servers=localhost"));
+        assertEquals(List.of("tokenwarden produce: invalid configuration:", "  - kafka.bootstrap.servers"
+                + " (env TOKENWARDEN_KAFKA_BOOTSTRAP_SERVERS): must be host:port[,host:port] with ports 1-65535, was"
+                + " 'localhost'"), err().lines().toList(), "the usual problem line, no stack trace");
+    }
+
+    @Test
+    void shouldDescribeEachOperatorCommandWithItsJsonOption() {
+        for (String command : List.of("explain", "status", "dead-letters", "topics")) {
+            assertEquals(0, run(command, "--help"), command);
+            assertTrue(out().contains("usage: tokenwarden " + command), out());
+        }
+        assertTrue(out().contains("--json"), out());
+        assertTrue(out().contains("-repartition"), "topics --help says what the repartition topics need");
+    }
+
+    @Test
+    void shouldRejectOperatorCommandsWithoutTheirChoiceBeforeConnectingAnywhere() {
+        assertEquals(CliCommand.USAGE, run("topics", "--set", "kafka.bootstrap.servers=127.0.0.1:1"));
+        assertTrue(err().contains("say --check or --create"), err());
+        assertEquals(CliCommand.USAGE, run("explain", "forty-two"));
+        assertTrue(err().contains("tokenwarden explain ACCOUNT"), err());
+        assertEquals(CliCommand.USAGE, run("dead-letters", "--since", "yesterday"));
+        assertTrue(err().contains("--since must be a duration"), err());
+    }
 }
