@@ -32,6 +32,7 @@ public final class Providers implements AutoCloseable {
     private final Clock clock;
     private final Map<Platform, LongAdder> configurationFaults = new ConcurrentHashMap<>();
     private final Map<Platform, AtomicLong> lastFaultLogMillis = new ConcurrentHashMap<>();
+    private volatile ProviderCallObserver observer = ProviderCallObserver.NONE;
 
     private Providers(Map<Platform, HttpTokenRefresher> refreshers, Map<Platform, ProviderGate> gates,
             HttpTransport transport, Clock clock) {
@@ -59,6 +60,11 @@ public final class Providers implements AutoCloseable {
         });
         return new Providers(Collections.unmodifiableMap(refreshers), Collections.unmodifiableMap(gates), transport,
                 clock);
+    }
+
+    /** From now on every call and refusal is also told to {@code observer}. */
+    public void observe(ProviderCallObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     public Set<Platform> platforms() {
@@ -102,11 +108,15 @@ public final class Providers implements AutoCloseable {
         boolean accountScoped = refresher.choice(request).accountScoped();
         ProviderGate.Admission admission = gate(request.platform()).tryAcquire();
         if (admission instanceof RefreshOutcome.Refused refused) {
+            observer.refused(request.platform(), refused.reason());
             return CompletableFuture.completedFuture(refused);
         }
         ProviderGate.Permit permit = (ProviderGate.Permit) admission;
+        long sentAt = System.nanoTime();
         try {
             return refresher.refresh(request).whenComplete((outcome, error) -> {
+                observer.called(request.platform(), error != null ? "transient" : ProviderCallObserver.outcome(outcome),
+                        System.nanoTime() - sentAt);
                 noteConfigurationFault(request.platform(), refresher, outcome);
                 boolean teaches = !accountScoped || outcome instanceof RefreshOutcome.ProviderWide;
                 permit.complete(teaches ? outcome : null);
