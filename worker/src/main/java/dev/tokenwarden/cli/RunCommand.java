@@ -9,7 +9,15 @@ import org.slf4j.LoggerFactory;
 
 import sun.misc.Signal;
 
+import java.io.IOException;
+
+import dev.tokenwarden.config.ConfigException;
+import dev.tokenwarden.config.Settings;
 import dev.tokenwarden.config.SettingsTable;
+import dev.tokenwarden.health.HealthChecks;
+import dev.tokenwarden.http.OperatorServer;
+import dev.tokenwarden.logs.LogFormat;
+import dev.tokenwarden.metrics.WorkerMetrics;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.runtime.Worker;
 
@@ -44,9 +52,15 @@ final class RunCommand implements CliCommand {
     public int run(CliArgs args) throws InterruptedException {
         args.allowOnly(Set.of());
         WorkerConfig config = WorkerConfig.from(args.configSource());
+        LogFormat.useJson(config.operate().jsonLogs());
         log.info("starting worker application.id={} brokers={} topics={}", config.kafka().applicationId(),
                 config.kafka().bootstrapServers(), config.topics());
-        Worker worker = Worker.start(config);
+        WorkerMetrics metrics = new WorkerMetrics();
+        Worker worker = Worker.start(config, metrics.observers());
+        metrics.bind(worker, List.of(config.topics().refreshNeeded(), config.topics().upstreamRejected()));
+        HealthChecks health = new HealthChecks(worker::state, worker::databaseAnswers, worker::lockServerAnswers);
+        OperatorServer server = config.operate().httpEnabled() ? startServer(config.operate(), metrics, health, worker)
+                : null;
         CountDownLatch stopRequested = new CountDownLatch(1);
         for (String name : List.of("TERM", "INT")) {
             Signal.handle(new Signal(name), signal -> stopRequested.countDown());
@@ -66,7 +80,26 @@ final class RunCommand implements CliCommand {
         boolean stoppedByItself = worker.stoppedByItself();
         log.info("stopping the worker");
         worker.close();
+        // Last: probes see the stop (not live) until the worker has closed.
+        if (server != null) {
+            server.close();
+        }
+        health.close();
+        metrics.close();
         log.info("worker stopped");
         return stoppedByItself ? FAILED : OK;
+    }
+
+    /** A port already taken fails the start naming the setting, like any other bad setting. */
+    private static OperatorServer startServer(WorkerConfig.Operate operate, WorkerMetrics metrics, HealthChecks health,
+            Worker worker) {
+        try {
+            return OperatorServer.start(operate.httpBindAddress(), operate.httpPort(), metrics::scrape, health);
+        } catch (IOException | RuntimeException e) {
+            worker.close();
+            throw new ConfigException(List.of(Settings.HTTP_PORT.key() + " / " + Settings.HTTP_BIND_ADDRESS.key()
+                    + ": cannot listen on " + operate.httpBindAddress() + ":" + operate.httpPort() + " ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
+        }
     }
 }

@@ -152,6 +152,15 @@ public final class Settings {
             "how long invalid_client/unauthorized_client/invalid_scope of a configured client, or a token endpoint"
                     + " that redirects, is not found or does not answer JSON, stop all calls to that provider");
 
+    public static final Setting HTTP_PORT = Setting.optional("http.port", "0",
+            "port of the operator HTTP server (/metrics, /health/live, /health/ready); 0 = no server (0-65535)");
+    public static final Setting HTTP_BIND_ADDRESS = Setting.optional("http.bind-address", "0.0.0.0",
+            "address the operator HTTP server listens on (an IP address or host name)");
+    public static final Setting LOG_FORMAT = Setting.optional("log.format", "text",
+            "text (one line for a terminal) or json (one object per line with account, record and attempt fields)");
+    /** The values {@link #LOG_FORMAT} takes. */
+    public static final List<String> LOG_FORMATS = List.of("text", "json");
+
     /** The values of sub2api's {@code credentials.oauth_type} on gemini accounts. */
     public static final List<String> GEMINI_OAUTH_TYPES = List.of("code_assist", "google_one", "ai_studio");
 
@@ -176,7 +185,8 @@ public final class Settings {
             COOLDOWN_OUTAGE_SHARE, COOLDOWN_OUTAGE_HOLD,
             SHUTDOWN_TIMEOUT, SHUTDOWN_ANSWER_DRAIN,
             PROVIDER_ENABLED, PROVIDER_ATTEMPT_TIMEOUT, PROVIDER_MAX_CONCURRENT, PROVIDER_MAX_PER_SECOND,
-            PROVIDER_BREAKER_OPEN_FOR), PROVIDER_ENDPOINTS);
+            PROVIDER_BREAKER_OPEN_FOR,
+            HTTP_PORT, HTTP_BIND_ADDRESS, LOG_FORMAT), PROVIDER_ENDPOINTS);
 
     public static Setting providerTokenUrl(Platform p) {
         return byKey("provider." + p.json() + ".token-url").orElseThrow();

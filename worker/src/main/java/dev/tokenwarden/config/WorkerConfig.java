@@ -31,7 +31,26 @@ public record WorkerConfig(
         Cooldown cooldown,
         Shutdown shutdown,
         Map<Platform, ProviderSettings> providers,
-        Sub2api sub2api) {
+        Sub2api sub2api,
+        Operate operate) {
+
+    /**
+     * How operators watch the worker (issue 11).
+     *
+     * @param httpPort 0 when there is no operator HTTP server: several workers share a host in tests
+     * @param jsonLogs one JSON object per log line instead of text
+     */
+    public record Operate(int httpPort, String httpBindAddress, boolean jsonLogs) {
+        public boolean httpEnabled() {
+            return httpPort != 0;
+        }
+
+        /** Only the logging choice, read before anything else logs. */
+        public static boolean jsonLogs(ConfigSource source) {
+            String v = source.raw(Settings.LOG_FORMAT);
+            return v != null && v.strip().equalsIgnoreCase("json");
+        }
+    }
 
     /**
      * Running beside sub2api. {@code credentialKey} is empty when {@code sub2api.credential-key} is not set; its
@@ -86,7 +105,7 @@ public record WorkerConfig(
                 + ", deadLetterMaxBytes=" + deadLetterMaxBytes
                 + ", database=" + database + ", redisUrl=" + Setting.redactCredentials(String.valueOf(redisUrl))
                 + ", refresh=" + refresh + ", sweep=" + sweep + ", cooldown=" + cooldown + ", shutdown=" + shutdown
-                + ", providers=" + providers + ", sub2api=" + sub2api
+                + ", providers=" + providers + ", sub2api=" + sub2api + ", operate=" + operate
                 + "]";
     }
 
@@ -180,9 +199,20 @@ public record WorkerConfig(
                     shutdown.answerDrain().toString());
         }
         Sub2api sub2api = readSub2api(r);
+        Operate operate = readOperate(r);
         r.finish();
         return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep,
-                cooldown, shutdown, providers, sub2api);
+                cooldown, shutdown, providers, sub2api, operate);
+    }
+
+    private static Operate readOperate(ConfigReader r) {
+        int port = r.intBetween(Settings.HTTP_PORT, 0, 65_535);
+        String bind = r.string(Settings.HTTP_BIND_ADDRESS);
+        if (bind == null || bind.isBlank() || bind.strip().contains(" ")) {
+            r.problem(Settings.HTTP_BIND_ADDRESS, "must be an IP address or host name", bind);
+        }
+        String format = r.oneOf(Settings.LOG_FORMAT, Settings.LOG_FORMATS);
+        return new Operate(port, bind == null ? "" : bind.strip(), "json".equals(format));
     }
 
     private static Kafka readKafka(ConfigReader r, ConfigSource source) {

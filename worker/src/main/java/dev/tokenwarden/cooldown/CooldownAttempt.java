@@ -172,6 +172,7 @@ final class CooldownAttempt {
                 : store.extendCooldownAtVersion(accountId, until, reason.toJson(), atVersion, OutboxRows.of(event));
         if (changed) {
             counters.updates.increment();
+            counters.cooldownWritten(reason.kind(), Duration.between(clock.instant(), until));
             return List.of(event);
         }
         counters.unchanged.increment();

@@ -24,6 +24,17 @@ public final class CooldownCounters {
     /** Rejections of accounts encrypted by sub2api that this worker cannot read (no key): left alone. */
     final LongAdder unreadableEnvelope = new LongAdder();
 
+    private volatile UnschedulableTimes unschedulable = UnschedulableTimes.NONE;
+
+    /** From now on every cooldown written is also told to {@code times}. */
+    public void observe(UnschedulableTimes times) {
+        this.unschedulable = java.util.Objects.requireNonNull(times, "times");
+    }
+
+    void cooldownWritten(String kind, java.time.Duration untilSchedulable) {
+        unschedulable.cooldownSet(kind, untilSchedulable.isNegative() ? java.time.Duration.ZERO : untilSchedulable);
+    }
+
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("coalesced", coalesced.sum());

@@ -28,6 +28,14 @@ public interface AccountLocks extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether the lock server answers a trivial command now; never completes exceptionally. Without a lock
+     * server (no locks at all) always true. A caller that must answer quickly bounds the wait itself.
+     */
+    default CompletableFuture<Boolean> answers() {
+        return CompletableFuture.completedFuture(true);
+    }
+
     /** Lock operations sent so far (acquire attempts plus releases), for benchmarks. */
     long operations();
 

@@ -109,6 +109,19 @@ public final class RedissonAccountLocks implements AccountLocks {
     }
 
     @Override
+    public CompletableFuture<Boolean> answers() {
+        if (!connector.connected()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        try {
+            return client.getBucket(keyPrefix + "connect-probe").isExistsAsync().toCompletableFuture()
+                    .handle((exists, error) -> error == null);
+        } catch (RuntimeException e) { // the client is shutting down
+            return CompletableFuture.completedFuture(false);
+        }
+    }
+
+    @Override
     public boolean sub2apiCompatible() {
         return sub2api != null;
     }

@@ -36,6 +36,7 @@ public final class Providers implements AutoCloseable {
     private final Map<Platform, AtomicLong> lastFaultLogMillis = new ConcurrentHashMap<>();
     /** Wakes each gate's queue when its start rate allows the next call. */
     private final ScheduledExecutorService gateTimer;
+    private volatile ProviderCallObserver observer = ProviderCallObserver.NONE;
 
     private Providers(Map<Platform, HttpTokenRefresher> refreshers, Map<Platform, ProviderGate> gates,
             HttpTransport transport, Clock clock, ScheduledExecutorService gateTimer) {
@@ -79,7 +80,16 @@ public final class Providers implements AutoCloseable {
      * @throws IllegalArgumentException when the platform has no settings
      */
     public CompletableFuture<ProviderGate.Admission> admit(Platform platform) {
-        return gate(platform).admit();
+        return gate(platform).admit().whenComplete((admission, error) -> {
+            if (admission instanceof RefreshOutcome.Refused refused) {
+                observer.refused(platform, refused.reason());
+            }
+        });
+    }
+
+    /** From now on every call and refusal is also told to {@code observer}. */
+    public void observe(ProviderCallObserver observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     public Set<Platform> platforms() {
@@ -122,6 +132,7 @@ public final class Providers implements AutoCloseable {
         }
         ProviderGate.Admission admission = gate(request.platform()).tryAcquire();
         if (admission instanceof RefreshOutcome.Refused refused) {
+            observer.refused(request.platform(), refused.reason());
             return CompletableFuture.completedFuture(refused);
         }
         return refresh(request, (ProviderGate.Permit) admission);
@@ -138,8 +149,11 @@ public final class Providers implements AutoCloseable {
             return refresher.refresh(request);
         }
         boolean accountScoped = refresher.choice(request).accountScoped();
+        long sentAt = System.nanoTime();
         try {
             return refresher.refresh(request).whenComplete((outcome, error) -> {
+                observer.called(request.platform(), error != null ? "transient" : ProviderCallObserver.outcome(outcome),
+                        System.nanoTime() - sentAt);
                 noteConfigurationFault(request.platform(), refresher, outcome);
                 boolean teaches = !accountScoped || outcome instanceof RefreshOutcome.ProviderWide;
                 permit.complete(teaches ? outcome : null);

@@ -45,6 +45,10 @@ public final class BackgroundSweep implements AutoCloseable {
         return t;
     });
 
+    /** Sweeps this worker ran (claimed), and the refresh-needed events they published. */
+    private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
+
     public BackgroundSweep(AccountStore store, GatewayPublisher publisher, WorkerConfig.Sweep settings,
             String lockName, Clock clock) {
         this.store = store;
@@ -79,7 +83,21 @@ public final class BackgroundSweep implements AutoCloseable {
      */
     public Optional<Integer> sweepOnce() {
         Duration minGap = settings.interval().minus(settings.interval().dividedBy(10));
-        return store.claimSweep(lockName, minGap) ? Optional.of(publishExpiring()) : Optional.empty();
+        if (!store.claimSweep(lockName, minGap)) {
+            return Optional.empty();
+        }
+        runs.increment();
+        int count = publishExpiring();
+        published.add(count);
+        return Optional.of(count);
+    }
+
+    public long runs() {
+        return runs.sum();
+    }
+
+    public long accountsPublished() {
+        return published.sum();
     }
 
     private int publishExpiring() {

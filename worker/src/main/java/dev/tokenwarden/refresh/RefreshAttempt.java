@@ -132,6 +132,7 @@ final class RefreshAttempt {
         Duration maxWait = settings.lockLease().plus(WorkerConfig.LEASE_MARGIN);
         return locks.acquire(job.accountId(), maxWait).thenComposeAsync(lock -> {
             if (lock instanceof LockResult.Held held) {
+                counters.lockAcquired.increment();
                 return guarded(job, owner, permit).whenComplete((outcome, error) -> held.handle().release());
             }
             if (lock instanceof LockResult.TimedOut) {
@@ -368,6 +369,9 @@ final class RefreshAttempt {
                 counters.answerToWriteMicrosMax.accumulate(micros);
                 counters.refreshed.increment();
                 counters.accountWrites.increment();
+                if (account.tempUnschedulableUntil() != null && committed.get().cooldownUntil() == null) {
+                    counters.cooldownsCleared.increment();
+                }
                 // expires_at as stored (Unix seconds), so a replay rebuilds the very same event body.
                 Instant expiresAt = refreshed.expiresAt() == null ? null
                         : Instant.ofEpochSecond(refreshed.expiresAt().getEpochSecond());

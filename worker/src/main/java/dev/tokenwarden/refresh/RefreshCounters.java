@@ -24,6 +24,7 @@ public final class RefreshCounters {
     final LongAdder transientRetries = new LongAdder();
     final LongAdder retryExhausted = new LongAdder();
     final LongAdder providerWide = new LongAdder();
+    final LongAdder lockAcquired = new LongAdder();
     final LongAdder lockHeldElsewhere = new LongAdder();
     final LongAdder lockUnavailable = new LongAdder();
     /** Attempts that found sub2api's own refresh lock held (lock.sub2api-compatible) and re-check later. */
@@ -48,6 +49,9 @@ public final class RefreshCounters {
     /** Jobs that met an account encrypted by sub2api that this worker cannot read (no key): left alone. */
     final LongAdder unreadableEnvelope = new LongAdder();
 
+    /** Refresh writes that cleared the {@code auth_refresh_pending} cooldown a 401 had set. */
+    final LongAdder cooldownsCleared = new LongAdder();
+
     public Map<String, Long> snapshot() {
         Map<String, Long> m = new LinkedHashMap<>();
         m.put("duplicates_dropped", duplicatesDropped.sum());
@@ -65,6 +69,7 @@ public final class RefreshCounters {
         m.put("transient_retries", transientRetries.sum());
         m.put("retry_exhausted", retryExhausted.sum());
         m.put("provider_wide_errors", providerWide.sum());
+        m.put("lock_acquired", lockAcquired.sum());
         m.put("lock_held_elsewhere", lockHeldElsewhere.sum());
         m.put("lock_unavailable", lockUnavailable.sum());
         m.put("sub2api_lock_held", sub2apiLockHeld.sum());
@@ -77,6 +82,7 @@ public final class RefreshCounters {
         m.put("crash_interrupted", crashInterrupted.sum());
         m.put("failed_jobs", failedJobs.sum());
         m.put("cancelled", cancelled.sum());
+        m.put("cooldowns_cleared", cooldownsCleared.sum());
         m.put("answer_to_write_micros_total", answerToWriteMicrosTotal.sum());
         m.put("answer_to_write_micros_max", answerToWriteMicrosMax.get());
         return m;

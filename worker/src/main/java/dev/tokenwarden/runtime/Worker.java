@@ -17,9 +17,11 @@ import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.cooldown.CooldownCounters;
 import dev.tokenwarden.cooldown.CooldownRunner;
 import dev.tokenwarden.cooldown.OutageDetector;
+import dev.tokenwarden.cooldown.UnschedulableTimes;
 import dev.tokenwarden.events.GatewayPublisher;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.lock.RedissonAccountLocks;
+import dev.tokenwarden.provider.ProviderCallObserver;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.refresh.BackgroundSweep;
 import dev.tokenwarden.refresh.RefreshCoordinator;
@@ -81,7 +83,16 @@ public final class Worker implements AutoCloseable {
      */
     public static final String LOCK_KEY_PREFIX = "tokenwarden:refresh-lock:";
 
+    /** Who is told what the providers and cooldowns measure (issue 11); nobody by default. */
+    public record Observers(ProviderCallObserver providerCalls, UnschedulableTimes unschedulable) {
+        public static final Observers NONE = new Observers(ProviderCallObserver.NONE, UnschedulableTimes.NONE);
+    }
+
     public static Worker start(WorkerConfig config) {
+        return start(config, Observers.NONE);
+    }
+
+    public static Worker start(WorkerConfig config, Observers observers) {
         StreamFailures failures = new StreamFailures();
         Properties streamsSettings = StreamsSettings.of(config, failures);
         // Before anything is started: a missing input topic is a clear error, not a half-started worker.
@@ -90,6 +101,7 @@ public final class Worker implements AutoCloseable {
         AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE,
                 config.sub2api().credentialKey().map(EnvelopeCipher::new));
         Providers providers = Providers.create(config.providers(), clock);
+        providers.observe(observers.providerCalls());
         // The providers' admission bounds the locks held or awaited at once (issue 10): size Redis' pools to it.
         int maxHeld = config.providers().values().stream().mapToInt(p -> p.maxConcurrent()).sum();
         AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
@@ -104,6 +116,7 @@ public final class Worker implements AutoCloseable {
                 partitions.upstreamRejected(), clock);
         CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS,
                 outage, refresh::runAhead);
+        cooldown.counters().observe(observers.unschedulable());
         Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);
         KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, partitions, refresh, cooldown),
                 streamsSettings);
@@ -127,6 +140,79 @@ public final class Worker implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** Only for binding its metrics (issue 11); starting, stopping and state belong to this class. */
+    public KafkaStreams kafkaStreams() {
+        return streams;
+    }
+
+    /** Whether PostgreSQL answers a trivial query; blocks up to the pool's connect timeout. */
+    public boolean databaseAnswers() {
+        return dependencies.store().answers();
+    }
+
+    /** Whether Redis answers; never completes exceptionally. */
+    public CompletableFuture<Boolean> lockServerAnswers() {
+        return dependencies.locks().answers();
+    }
+
+    /** The database pool's live figures; empty before the pool has started. */
+    public Optional<com.zaxxer.hikari.HikariPoolMXBean> databasePool() {
+        return dependencies.store().pool();
+    }
+
+    public int databasePoolMaximum() {
+        return dependencies.store().poolMaximumSize();
+    }
+
+    public long sweepRuns() {
+        return dependencies.sweep().runs();
+    }
+
+    public long sweepAccountsPublished() {
+        return dependencies.sweep().accountsPublished();
+    }
+
+    /** Provider calls in flight plus provider answers not yet written. */
+    public int refreshesHoldingAnswers() {
+        return dependencies.refresh().holdingAnswers();
+    }
+
+    public int cooldownsInFlight() {
+        return dependencies.cooldown().inFlight();
+    }
+
+    /**
+     * The {@code -total} of one {@link dev.tokenwarden.intake.IntakeMetrics} operation, over every thread and task,
+     * for one event type ({@code entity}, e.g. {@code refresh-needed}), or for all when {@code entity} is null.
+     */
+    public double intakeTotal(String operation, String entity) {
+        String scopeTag = dev.tokenwarden.intake.IntakeMetrics.SCOPE + "-id";
+        return streams.metrics().entrySet().stream()
+                .filter(e -> e.getKey().group().contains(dev.tokenwarden.intake.IntakeMetrics.SCOPE))
+                .filter(e -> e.getKey().name().equals(operation + "-total"))
+                .filter(e -> entity == null || entity.equals(e.getKey().tags().get(scopeTag)))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
+    }
+
+    /**
+     * The main consumers' records behind the end of each input topic, summed over its partitions this process
+     * reads; a topic none of whose partitions are assigned here is absent.
+     */
+    public java.util.Map<String, Double> consumerLag(java.util.Collection<String> topics) {
+        java.util.Map<String, Double> lag = new java.util.TreeMap<>();
+        streams.metrics().forEach((name, metric) -> {
+            String topic = name.tags().get("topic");
+            if (name.group().equals("consumer-fetch-manager-metrics") && name.name().equals("records-lag")
+                    && topic != null && topics.contains(topic) && name.tags().containsKey("partition")
+                    && !name.tags().getOrDefault("client-id", "").contains("restore-consumer")
+                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                lag.merge(topic, n.doubleValue(), Double::sum);
+            }
+        });
+        return lag;
     }
 
     /** The stream threads ended without {@link #close()} being called: failed beyond recovery. */
@@ -197,6 +283,16 @@ public final class Worker implements AutoCloseable {
     /** Runs one background sweep now; empty when another worker is sweeping. */
     public Optional<Integer> sweepNow() {
         return dependencies.sweep().sweepOnce();
+    }
+
+    /** The platforms this worker refreshes. */
+    public java.util.Set<dev.tokenwarden.events.Platform> providerPlatforms() {
+        return dependencies.providers().platforms();
+    }
+
+    /** Jobs waiting in a provider's admission queue now. */
+    public int providerQueue(dev.tokenwarden.events.Platform platform) {
+        return dependencies.providers().gate(platform).waiting();
     }
 
     public long lockOperations() {

@@ -96,6 +96,29 @@ public final class AccountStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether PostgreSQL answers a trivial query now; false for any failure. Blocks up to the pool's connect
+     * timeout, so a caller that must answer quickly (a readiness probe) bounds it itself.
+     */
+    public boolean answers() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The pool's live figures (active, idle, waiting connections); empty when the store has no pool of its own. */
+    public Optional<com.zaxxer.hikari.HikariPoolMXBean> pool() {
+        return pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null
+                ? Optional.of(hikari.getHikariPoolMXBean()) : Optional.empty();
+    }
+
+    /** The pool's size limit, or 0 without a pool. */
+    public int poolMaximumSize() {
+        return pool instanceof HikariDataSource hikari ? hikari.getMaximumPoolSize() : 0;
+    }
+
     public enum WriteResult {
         APPLIED,
         /** The stored {@code _token_version} moved, or the row is gone (deleted or never there). */
