@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -38,6 +40,8 @@ public final class EventDecoder<T> {
     private final EventType<T> type;
     private final EventSchema schema;
     private final int maxBytes;
+    /** One streaming pass for plainly valid documents of the hot input (issue 10); null: always the full path. */
+    private final Function<byte[], Optional<T>> fastPath;
 
     private EventDecoder(EventType<T> type, int maxBytes) {
         if (maxBytes < 1) {
@@ -46,6 +50,15 @@ public final class EventDecoder<T> {
         this.type = type;
         this.schema = EventSchema.of(type);
         this.maxBytes = maxBytes;
+        this.fastPath = fastPath(type);
+    }
+
+    @SuppressWarnings("unchecked") // REFRESH_NEEDED is an EventType<RefreshNeeded>
+    private static <T> Function<byte[], Optional<T>> fastPath(EventType<T> type) {
+        if (type == EventType.REFRESH_NEEDED) {
+            return bytes -> (Optional<T>) RefreshNeededFastPath.read(bytes);
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked") // the map holds an EventDecoder<T> under each EventType<T>
@@ -68,6 +81,12 @@ public final class EventDecoder<T> {
         }
         if (value.length > maxBytes) {
             return invalid(DeadLetterReason.OVERSIZED, value.length + " bytes exceeds the limit of " + maxBytes);
+        }
+        if (fastPath != null) {
+            Optional<T> plainlyValid = fastPath.apply(value);
+            if (plainlyValid.isPresent()) {
+                return new Decoded.Valid<>(plainlyValid.get());
+            }
         }
         JsonNode node;
         try {

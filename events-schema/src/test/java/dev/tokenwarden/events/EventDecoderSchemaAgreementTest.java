@@ -1,6 +1,7 @@
 package dev.tokenwarden.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -94,6 +95,25 @@ class EventDecoderSchemaAgreementTest {
             return true;
         } catch (DateTimeException e) {
             return false;
+        }
+    }
+
+    @Property(tries = TRIES, edgeCases = EdgeCasesMode.NONE)
+    void shouldBuildTheSameRefreshNeededOnTheFastPathAsOnTheFullPath(@ForAll("refreshNeeded") String document)
+            throws Exception {
+        // Given a document the one-pass reader (issue 10) takes as plainly valid
+        byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+        Optional<RefreshNeeded> fast = RefreshNeededFastPath.read(bytes);
+        Statistics.label("fast path").collect(fast.isPresent() ? "taken" : "deferred");
+
+        // Then the full path (tree, schema, bind) accepts it too and builds the very same event
+        if (fast.isPresent()) {
+            Decoded<RefreshNeeded> full = EventDecoder.forType(EventType.REFRESH_NEEDED).decodeTree(
+                    EventJson.mapper().reader(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                            .readTree(bytes));
+            assertEquals(new Decoded.Valid<>(fast.get()), full, () -> "document: " + printable(document));
+            assertTrue(IndependentValidator.forType(EventType.REFRESH_NEEDED).rejection(document).isEmpty(),
+                    () -> "the independent validator rejects " + printable(document));
         }
     }
 
