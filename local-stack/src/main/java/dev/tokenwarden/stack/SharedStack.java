@@ -16,11 +16,16 @@ import org.slf4j.LoggerFactory;
 public final class SharedStack {
     private static final Logger log = LoggerFactory.getLogger(SharedStack.class);
     private static LocalStack stack;
+    /** A stack that failed to start fails every later test at once instead of costing each one a start-up timeout. */
+    private static RuntimeException startFailure;
 
     private SharedStack() {
     }
 
     public static synchronized LocalStack get() {
+        if (startFailure != null) {
+            throw new IllegalStateException("the shared stack failed to start earlier in this JVM", startFailure);
+        }
         if (stack == null) {
             StackChoice choice = StackChoice.decide(System.getProperty(StackChoice.PROPERTY), providers());
             if (choice.fellBack()) {
@@ -28,7 +33,13 @@ public final class SharedStack {
             } else {
                 log.info(choice.message());
             }
-            LocalStack started = choice.start();
+            LocalStack started;
+            try {
+                started = choice.start();
+            } catch (RuntimeException e) {
+                startFailure = e;
+                throw e;
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "local-stack-shutdown"));
             stack = started;
         }

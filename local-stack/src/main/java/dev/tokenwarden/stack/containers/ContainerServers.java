@@ -1,5 +1,6 @@
 package dev.tokenwarden.stack.containers;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -23,6 +24,8 @@ import dev.tokenwarden.stack.LocalRedis;
 final class ContainerServers {
     private static final Logger log = LoggerFactory.getLogger(ContainerServers.class);
     private static final int REDIS_PORT = 6379;
+    /** The modules wait 60 s; on a shared two-core machine a JVM broker's first start has taken longer than that. */
+    private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
     /**
      * Every container carries this label with the run's id ({@code -Dtokenwarden.stack.run}, random by default):
      * with Ryuk disabled (it cannot be pulled here) nothing else would remove them after a killed JVM, and a
@@ -40,7 +43,7 @@ final class ContainerServers {
         GenericContainer<?> redis = new GenericContainer<>(images.redis()).withExposedPorts(REDIS_PORT);
         List<GenericContainer<?>> all = List.of(kafka, postgres, redis);
         String run = System.getProperty(RUN_PROPERTY, UUID.randomUUID().toString());
-        all.forEach(c -> c.withLabel(RUN_LABEL, run));
+        all.forEach(c -> c.withLabel(RUN_LABEL, run).withStartupTimeout(STARTUP_TIMEOUT));
         long startedAt = System.nanoTime();
         try {
             Startables.deepStart(all).join();
