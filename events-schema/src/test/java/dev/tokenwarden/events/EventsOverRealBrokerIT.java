@@ -18,13 +18,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tokenwarden.stack.EmbeddedKafka;
+import dev.tokenwarden.stack.KafkaCluster;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.TopicReader;
 
 class EventsOverRealBrokerIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static EmbeddedKafka kafka;
+    private static KafkaCluster kafka;
 
     @BeforeAll
     static void startBroker() {

@@ -4,23 +4,15 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -32,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * A real single-node KRaft broker (combined broker and controller) inside this JVM. Internal topics are
  * sized for one broker (replication factor and min ISR 1), so exactly-once Kafka Streams works on it.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaCluster, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
 
@@ -109,36 +101,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    @Override
     public String bootstrapServers() {
         return bootstrapServers;
     }
 
     Path logDir() {
         return logDir;
-    }
-
-    public Admin admin() {
-        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
-    }
-
-    /** Creates the topics that do not exist yet; existing ones are left as they are. */
-    public void createTopics(int partitions, Collection<String> names) {
-        try (Admin admin = admin()) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = names.stream()
-                    .filter(n -> !existing.contains(n))
-                    .map(n -> new NewTopic(n, partitions, (short) 1))
-                    .collect(Collectors.toList());
-            try {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topics " + names, e);
-        }
     }
 
     @Override

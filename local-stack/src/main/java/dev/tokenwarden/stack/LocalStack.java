@@ -7,20 +7,25 @@ import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /**
  * Everything a worker needs, started together: Kafka, PostgreSQL, Redis and the fake OAuth endpoint.
- * PostgreSQL and Redis come from {@code TOKENWARDEN_STACK_JDBC_URL} / {@code TOKENWARDEN_STACK_REDIS_URL}
- * when those are set. Closing stops everything and deletes every temp dir.
+ * {@link #start()} runs them in this JVM (PostgreSQL and Redis come from {@code TOKENWARDEN_STACK_JDBC_URL} /
+ * {@code TOKENWARDEN_STACK_REDIS_URL} when those are set); {@link #on} uses servers started elsewhere
+ * (containers). Closing stops everything and deletes every temp dir.
  */
 public final class LocalStack implements AutoCloseable {
-    private final EmbeddedKafka kafka;
+    private final KafkaCluster kafka;
     private final LocalPostgres postgres;
     private final LocalRedis redis;
     private final FakeOAuthServer oauth;
+    /** Stops the servers: the embedded Kafka, or whatever started the external ones. */
+    private final AutoCloseable servers;
 
-    private LocalStack(EmbeddedKafka kafka, LocalPostgres postgres, LocalRedis redis, FakeOAuthServer oauth) {
+    private LocalStack(KafkaCluster kafka, LocalPostgres postgres, LocalRedis redis, FakeOAuthServer oauth,
+            AutoCloseable servers) {
         this.kafka = kafka;
         this.postgres = postgres;
         this.redis = redis;
         this.oauth = oauth;
+        this.servers = servers;
     }
 
     public static LocalStack start() {
@@ -31,7 +36,7 @@ public final class LocalStack implements AutoCloseable {
             kafka = EmbeddedKafka.start();
             postgres = LocalPostgres.fromEnvironment();
             redis = LocalRedis.fromEnvironment();
-            return new LocalStack(kafka, postgres, redis, FakeOAuthServer.start());
+            return new LocalStack(kafka, postgres, redis, FakeOAuthServer.start(), kafka);
         } catch (RuntimeException e) {
             closeQuietly(redis);
             closeQuietly(postgres);
@@ -40,7 +45,18 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    public EmbeddedKafka kafka() {
+    /** Servers started elsewhere, with the fake OAuth endpoint in this JVM; closing it closes {@code servers}. */
+    public static LocalStack on(ExternalServers servers) {
+        try {
+            return new LocalStack(servers.kafka(), servers.postgres(), servers.redis(), FakeOAuthServer.start(),
+                    servers.stopper());
+        } catch (RuntimeException e) {
+            closeQuietly(servers.stopper());
+            throw e;
+        }
+    }
+
+    public KafkaCluster kafka() {
         return kafka;
     }
 
@@ -93,6 +109,6 @@ public final class LocalStack implements AutoCloseable {
         closeQuietly(oauth);
         closeQuietly(redis);
         closeQuietly(postgres);
-        closeQuietly(kafka);
+        closeQuietly(servers);
     }
 }
