@@ -95,10 +95,8 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
                 Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
                 clock.instant());
         counters.ranAhead.increment();
+        // An entry never joined (its event went to another worker, or was coalesced) is purged above, once old.
         submit(job, () -> !closing.get(), mine.outcome()::complete, () -> mine.outcome().complete(null));
-        // Never joined (the event went to another worker, or was coalesced): forgotten after a while.
-        mine.outcome().whenComplete((done, error) -> CompletableFuture.delayedExecutor(AHEAD_KEPT.toMillis(),
-                TimeUnit.MILLISECONDS).execute(() -> ahead.remove(event.eventId(), mine)));
     }
 
     @Override
@@ -113,7 +111,9 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
         inFlight.incrementAndGet();
         running.outcome().whenComplete((done, error) -> {
             inFlight.decrementAndGet();
-            if (done != null) {
+            if (!owner.getAsBoolean()) {
+                counters.cancelled.increment(); // the task closed meanwhile: its next owner replays the event
+            } else if (done != null) {
                 onDone.accept(done);
             } else {
                 submit(job, owner, onDone); // cancelled ahead: this event's own pass decides
