@@ -120,8 +120,10 @@ class KafkaSettingsTest {
     void shouldKeepTheDefaultStateDirectoryOutOfTheTemporaryDirectory() {
         Path stateDir = WorkerConfig.from(ConfigSource.of(minimal())).kafka().stateDir();
 
+        // Relative: beside the process' working directory, never derived from java.io.tmpdir (a checkout that
+        // itself lies under /tmp, as CI's may, is the operator's choice).
         assertEquals(Path.of("tokenwarden-state"), stateDir);
-        assertFalse(stateDir.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir"))));
+        assertFalse(stateDir.isAbsolute());
     }
 
     @Test
