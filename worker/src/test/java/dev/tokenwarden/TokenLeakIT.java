@@ -33,6 +33,7 @@ import dev.tokenwarden.events.CloudEventHeaders;
 import dev.tokenwarden.events.DeadLetterRecord;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.logs.LogFormat;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.TopicReader;
 import dev.tokenwarden.stack.oauth.Fault;
@@ -69,6 +70,9 @@ class TokenLeakIT {
         token("eyJhbGciOiJSUzI1NiJ9.", 60);
         token("ya29.a0", 90);
         logs = CapturedStderr.install(line -> false);
+        // JSON lines carry all the text lines carry (same message, capped the same) plus the MDC fields and the
+        // stack as one field: grepping them covers both formats (issue 11).
+        LogFormat.useJson(true);
         settings = TestWorkers.isolatedSettings("leak");
         settings.put("refresh.retry.max-attempts", "2");
         settings.put("refresh.retry.initial-backoff", "10ms");
@@ -83,6 +87,7 @@ class TokenLeakIT {
     @AfterAll
     static void stop() {
         group.close();
+        LogFormat.useJson(false);
         logs.close();
     }
 
@@ -125,6 +130,7 @@ class TokenLeakIT {
         Await.until("the unusable version counted", WAIT, () -> group.counter("unusable_version") == 1);
         String captured = logs.text();
         assertTrue(captured.contains("dead-lettered"), "the capture sees the worker's log");
+        assertTrue(captured.contains("\"topic\":\"" + topics.refreshNeeded() + "\""), "and in JSON, with fields");
         assertNoSecret("logs", captured);
         for (String topic : List.of(topics.credentialUpdated(), topics.schedulerOutbox())) {
             for (ConsumerRecord<String, byte[]> r : TopicReader.readAll(bootstrap, topic)) {

@@ -16,6 +16,7 @@ import dev.tokenwarden.config.Settings;
 import dev.tokenwarden.config.SettingsTable;
 import dev.tokenwarden.health.HealthChecks;
 import dev.tokenwarden.http.OperatorServer;
+import dev.tokenwarden.logs.LogFormat;
 import dev.tokenwarden.metrics.WorkerMetrics;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.runtime.Worker;
@@ -51,6 +52,7 @@ final class RunCommand implements CliCommand {
     public int run(CliArgs args) throws InterruptedException {
         args.allowOnly(Set.of());
         WorkerConfig config = WorkerConfig.from(args.configSource());
+        LogFormat.useJson(config.operate().jsonLogs());
         log.info("starting worker application.id={} brokers={} topics={}", config.kafka().applicationId(),
                 config.kafka().bootstrapServers(), config.topics());
         WorkerMetrics metrics = new WorkerMetrics();

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.retry.BackgroundPool;
@@ -47,7 +48,13 @@ public final class CooldownRunner implements AutoCloseable {
     }
 
     private void run(CooldownPlan plan, long accountId, boolean held, Consumer<CooldownAttempt.Outcome> onDone) {
-        pool.writes().untilDone(() -> attempt.run(plan, held), accountId, counters.dbRetries::increment)
+        pool.writes().untilDone(() -> {
+            // For the JSON log lines (issue 11): which account and which upstream-rejected event this is.
+            try (var account = MDC.putCloseable("account_id", Long.toString(accountId));
+                    var attemptId = MDC.putCloseable("attempt_id", eventId(plan))) {
+                return attempt.run(plan, held);
+            }
+        }, accountId, counters.dbRetries::increment)
                 .whenComplete((outcome, error) -> {
                     if (error != null) {
                         counters.failed.increment();
@@ -66,6 +73,16 @@ public final class CooldownRunner implements AutoCloseable {
                         onDone.accept(outcome);
                     }
                 });
+    }
+
+    private static String eventId(CooldownPlan plan) {
+        if (plan instanceof CooldownPlan.RefreshFirst p) {
+            return p.event().eventId();
+        }
+        if (plan instanceof CooldownPlan.MarkError p) {
+            return p.event().eventId();
+        }
+        return plan instanceof CooldownPlan.CoolDown p ? p.event().eventId() : "";
     }
 
     /** The process-wide 401 storm detector the processors feed. */

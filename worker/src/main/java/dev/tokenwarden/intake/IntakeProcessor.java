@@ -13,6 +13,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import dev.tokenwarden.events.DeadLetterReason;
 import dev.tokenwarden.events.DeadLetterRecord;
@@ -98,8 +99,12 @@ final class IntakeProcessor<T> implements Processor<byte[], byte[], Object, Obje
                 new DeadLetterRecord.Source(at.topic(), at.partition(), at.offset()), record.key(), record.value(),
                 record.headers(), DeadLetterRecord.REJECTED, reason, message, now, deadLetterMaxBytes);
         // Never the payload: it may hold a token a gateway put in the wrong field. The message is ours.
-        log.warn("dead-lettered {} record topic={} partition={} offset={} reason={}: {}",
-                type.name(), at.topic(), at.partition(), at.offset(), reason.json(), message);
+        try (var topic = MDC.putCloseable("topic", at.topic());
+                var partition = MDC.putCloseable("partition", Integer.toString(at.partition()));
+                var offset = MDC.putCloseable("offset", Long.toString(at.offset()))) {
+            log.warn("dead-lettered {} record topic={} partition={} offset={} reason={}: {}",
+                    type.name(), at.topic(), at.partition(), at.offset(), reason.json(), message);
+        }
         deadLettered.get(reason).record();
         context.forward(new Record<Object, Object>(letter.key(), letter.value(), record.timestamp(), letter.headers()),
                 routing.deadLetter());

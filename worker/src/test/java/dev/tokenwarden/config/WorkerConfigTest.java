@@ -63,6 +63,35 @@ class WorkerConfigTest {
     }
 
     @Test
+    void shouldServeNoOperatorPortAndWriteTextLogsUnlessAskedTo() {
+        WorkerConfig c = WorkerConfig.from(ConfigSource.of(minimal()));
+        assertFalse(c.operate().httpEnabled());
+        assertEquals("0.0.0.0", c.operate().httpBindAddress());
+        assertFalse(c.operate().jsonLogs());
+        Map<String, String> m = minimal();
+        m.put("http.port", "9464");
+        m.put("log.format", "JSON");
+        WorkerConfig asked = WorkerConfig.from(ConfigSource.of(m));
+        assertEquals(9464, asked.operate().httpPort());
+        assertTrue(asked.operate().jsonLogs());
+    }
+
+    @Test
+    void shouldNameTheOperatorSettingsWhenTheirValuesAreInvalid() {
+        Map<String, String> m = minimal();
+        m.put("http.port", "70000");
+        m.put("http.bind-address", "0.0.0.0 :9464");
+        m.put("log.format", "xml");
+        ConfigException e = assertThrows(ConfigException.class, () -> WorkerConfig.from(ConfigSource.of(m)));
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("http.port (env TOKENWARDEN_HTTP_PORT): must be an integer from 0 to 65535"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("http.bind-address (env TOKENWARDEN_HTTP_BIND_ADDRESS)"), e.getMessage());
+        assertTrue(e.getMessage().contains("log.format (env TOKENWARDEN_LOG_FORMAT): must be one of text, json"),
+                e.getMessage());
+    }
+
+    @Test
     void shouldRejectAnUnknownKeyInTheFileWhenItIsATypo(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("worker.properties");
         Files.writeString(file, "kafka.bootstrap.servers=k:9092\ndb.url=jdbc:postgresql://h/db\ndb.pasword=x\n");
