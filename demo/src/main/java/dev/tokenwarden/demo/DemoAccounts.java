@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,8 +19,17 @@ import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /** Seeds OAuth accounts whose tokens expire soon, each with a refresh token the fake provider knows. */
-final class DemoAccounts {
-    record Seeded(long id, Platform platform) {
+public final class DemoAccounts {
+    public record Seeded(long id, Platform platform) {
+    }
+
+    /**
+     * Issues the refresh token an account starts with: the fake provider's own, whether it runs in this JVM or in
+     * another container (the compose demo asks it over its admin port).
+     */
+    @FunctionalInterface
+    public interface RefreshTokenIssuer {
+        String issue(Platform platform, long accountId);
     }
 
     private DemoAccounts() {
@@ -40,11 +50,11 @@ final class DemoAccounts {
         }
     }
 
-    static long tokenVersion(WorkerConfig.Database db, long id) {
+    public static long tokenVersion(WorkerConfig.Database db, long id) {
         return count(db, "SELECT (credentials->>'_token_version')::bigint FROM accounts WHERE id = " + id);
     }
 
-    static long count(WorkerConfig.Database db, String sql) {
+    public static long count(WorkerConfig.Database db, String sql) {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -62,15 +72,25 @@ final class DemoAccounts {
     /** Accounts whose tokens expire in {@code expiresInSeconds}, each at token version 1. */
     static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresInSeconds)
             throws SQLException {
-        Platform[] platforms = Platform.values();
+        return seed(db, count, expiresInSeconds, List.of(Platform.values()), "demo-",
+                (platform, id) -> oauth.register(platform.json(), id), Map.of());
+    }
+
+    /**
+     * {@code count} accounts named {@code namePrefix + i}, platforms taken in turn, whose tokens expire in
+     * {@code expiresInSeconds}, each at token version 1, with {@code extraCredentials} (an account's own
+     * {@code token_endpoint} or {@code client_id}, say) merged into its credentials.
+     */
+    public static List<Seeded> seed(WorkerConfig.Database db, int count, long expiresInSeconds, List<Platform> platforms,
+            String namePrefix, RefreshTokenIssuer issuer, Map<String, Object> extraCredentials) throws SQLException {
         List<Seeded> seeded = new ArrayList<>(count);
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 PreparedStatement insert = c.prepareStatement("INSERT INTO accounts (name, platform, type, credentials)"
                         + " VALUES (?, ?, 'oauth', ?::jsonb) RETURNING id")) {
             c.setAutoCommit(false);
             for (int i = 0; i < count; i++) {
-                Platform platform = platforms[i % platforms.length];
-                insert.setString(1, "demo-" + i);
+                Platform platform = platforms.get(i % platforms.size());
+                insert.setString(1, namePrefix + i);
                 insert.setString(2, platform.json());
                 // The fake provider needs the account id to issue its token, so insert first with a placeholder.
                 insert.setString(3, "{}");
@@ -79,12 +99,12 @@ final class DemoAccounts {
                     rs.next();
                     id = rs.getLong(1);
                 }
-                String refreshToken = oauth.register(platform.json(), id);
-                String credentials = EventJson.mapper().valueToTree(Map.of(
-                        "access_token", "at-demo-" + id,
-                        "refresh_token", refreshToken,
-                        "expires_at", String.valueOf(Instant.now().plusSeconds(expiresInSeconds).getEpochSecond()),
-                        "_token_version", 1L)).toString();
+                Map<String, Object> values = new LinkedHashMap<>(extraCredentials);
+                values.put("access_token", "at-demo-" + id);
+                values.put("refresh_token", issuer.issue(platform, id));
+                values.put("expires_at", String.valueOf(Instant.now().plusSeconds(expiresInSeconds).getEpochSecond()));
+                values.put("_token_version", 1L);
+                String credentials = EventJson.mapper().valueToTree(values).toString();
                 try (PreparedStatement update = c.prepareStatement(
                         "UPDATE accounts SET credentials = ?::jsonb WHERE id = ?")) {
                     update.setString(1, credentials);

@@ -24,18 +24,18 @@ import dev.tokenwarden.events.UpstreamRejected;
  * same time and each sends a burst of refresh-needed events for them; some gateways are buggy and send
  * malformed records.
  */
-final class SimulatedGateways {
+public final class SimulatedGateways {
     private final String bootstrap;
     private final TopicNames topics;
     private final AtomicLong sent = new AtomicLong();
     private final Map<Long, Long> firstSentMs = new ConcurrentHashMap<>();
 
-    SimulatedGateways(String bootstrap, TopicNames topics) {
+    public SimulatedGateways(String bootstrap, TopicNames topics) {
         this.bootstrap = bootstrap;
         this.topics = topics;
     }
 
-    long sent() {
+    public long sent() {
         return sent.get();
     }
 
@@ -45,7 +45,7 @@ final class SimulatedGateways {
     }
 
     /** Sends everything from {@code gateways} threads at once and returns when all of it is acknowledged. */
-    void refreshStorm(List<DemoAccounts.Seeded> accounts, int gateways, int burst) throws Exception {
+    public void refreshStorm(List<DemoAccounts.Seeded> accounts, int gateways, int burst) throws Exception {
         inParallel(gateways, name -> sendBursts(name, accounts, burst));
     }
 

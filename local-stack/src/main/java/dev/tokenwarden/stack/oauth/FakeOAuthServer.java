@@ -49,9 +49,11 @@ public final class FakeOAuthServer implements AutoCloseable {
             formats.put(platform, new PlatformWireFormat(platform, builder.clientIds.get(platform),
                     builder.clientSecrets.get(platform), builder.clock));
         }
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+        this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 128);
         int port = server.getAddress().getPort();
-        this.baseUri = URI.create("http://127.0.0.1:" + port);
+        // Bound to every interface (a container), the server is still reached locally on the loopback.
+        String local = builder.host.equals("0.0.0.0") ? "127.0.0.1" : builder.host;
+        this.baseUri = URI.create("http://" + local + ":" + port);
         this.executor = Executors.newFixedThreadPool(builder.threads, namedDaemonThreads("fake-oauth-" + port + "-"));
         this.endpoint = new TokenEndpoint(formats, ledger, counters, faults);
         server.setExecutor(executor);
@@ -214,6 +216,8 @@ public final class FakeOAuthServer implements AutoCloseable {
         private final Map<Platform, String> clientSecrets = new EnumMap<>(Platform.class);
         private int threads = 16;
         private Clock clock = Clock.systemUTC();
+        private String host = "127.0.0.1";
+        private int port = 0;
 
         private Builder() {
             for (Platform platform : Platform.values()) {
@@ -252,11 +256,25 @@ public final class FakeOAuthServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Where to listen; the default, 127.0.0.1 and a free port, suits tests. The compose demo (issue 12) binds
+         * 0.0.0.0 and a fixed port so that workers in other containers reach it by its service name.
+         */
+        public Builder bind(String host, int port) {
+            requireNonBlank(host, "host");
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0-65535, was " + port);
+            }
+            this.host = host;
+            this.port = port;
+            return this;
+        }
+
         public FakeOAuthServer start() {
             try {
                 return new FakeOAuthServer(this);
             } catch (IOException e) {
-                throw new UncheckedIOException("fake OAuth server could not bind 127.0.0.1", e);
+                throw new UncheckedIOException("fake OAuth server could not bind " + host + ":" + port, e);
             }
         }
 
