@@ -1,0 +1,141 @@
+package dev.tokenwarden.demo.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.tokenwarden.cli.CliArgs;
+import dev.tokenwarden.cli.CliCommand;
+import dev.tokenwarden.cli.UsageException;
+import dev.tokenwarden.events.EventJson;
+import dev.tokenwarden.stack.LocalStack;
+
+/**
+ * {@code tokenwarden bench}: every measure beside a ceiling or baseline measured in the same run on one
+ * embedded stack, workers started as real processes through the CLI. Compare ratios within a run, not
+ * figures across machines.
+ */
+public final class BenchCommand implements CliCommand {
+    private static final List<Scenario> SCENARIOS = List.of(new DuplicateThroughput(), ColdHerd.defaults(),
+            ColdHerd.unlimited(), new RefreshLatency(), new WorkerMemory(), new Storms());
+
+    @Override
+    public String name() {
+        return "bench";
+    }
+
+    @Override
+    public String summary() {
+        return "benchmark the worker against ceilings and baselines on an embedded stack";
+    }
+
+    @Override
+    public String help() {
+        StringBuilder b = new StringBuilder("usage: tokenwarden bench [--scenarios a,b] [--scale 1] [--report FILE]"
+                + " [--chart FILE.png] [--worker-java-opts \"-Xmx512m ...\"]\n\nScenarios (all by default, in this order):\n");
+        for (Scenario s : SCENARIOS) {
+            b.append(String.format("  %-20s %s%n", s.name(), s.summary()));
+        }
+        b.append("\n--scale multiplies every count (0.1: a quick run of a few minutes; 1: the sizes of issue 10).\n"
+                + "--report writes {\"run\", \"rows\": [{measure, value, unit, against, against_value, ratio, goal,\n"
+                + "details}], \"storms\": [...]}; --chart draws the ratios as a PNG. Workers, bare Streams\n"
+                + "processors and baseline gateways each run as their own JVM with --worker-java-opts (none: the\n"
+                + "JVM's defaults, as the README starts a worker).\n");
+        return b.toString();
+    }
+
+    @Override
+    public int run(CliArgs args) throws Exception {
+        args.allowOnly(Set.of("scenarios", "scale", "report", "chart", "worker-java-opts"));
+        List<Scenario> chosen = new ArrayList<>();
+        String names = args.option("scenarios", null);
+        if (names == null) {
+            chosen.addAll(SCENARIOS);
+        } else {
+            for (String n : names.split(",")) {
+                chosen.add(SCENARIOS.stream().filter(s -> s.name().equals(n.trim())).findFirst()
+                        .orElseThrow(() -> new UsageException("unknown scenario '" + n + "'; known: "
+                                + String.join(", ", SCENARIOS.stream().map(Scenario::name).toList()))));
+            }
+        }
+        double scale;
+        try {
+            scale = Double.parseDouble(args.option("scale", "1"));
+        } catch (NumberFormatException e) {
+            throw new UsageException("--scale must be a number, e.g. 0.1");
+        }
+        if (!(scale > 0 && scale <= 10)) {
+            throw new UsageException("--scale must be in (0, 10]");
+        }
+        String opts = args.option("worker-java-opts", "").trim();
+        List<String> javaOptions = opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+"));
+
+        Progress progress = new Progress(System.out);
+        Path runDir = Files.createTempDirectory("tokenwarden-bench-");
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("started_at", Instant.now().toString());
+        run.put("scale", scale);
+        run.put("scenarios", chosen.stream().map(Scenario::name).toList());
+        run.put("cpus", Runtime.getRuntime().availableProcessors());
+        run.put("load_average_at_start", loadAverage());
+        run.put("worker_java_options", String.join(" ", javaOptions));
+        run.put("logs", runDir.toString());
+        progress.line("starting the local stack (KRaft broker, PostgreSQL, Redis); logs under %s", runDir);
+        progress.line("this box: %d CPUs, load average %s (other work shares the CPU: compare ratios, not figures)",
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+        BenchContext ctx;
+        try (LocalStack stack = LocalStack.start()) {
+            ctx = new BenchContext(stack, new BenchScale(scale), System.getProperty("java.class.path"), javaOptions,
+                    runDir, progress);
+            try (ctx) {
+                for (Scenario s : chosen) {
+                    progress.line("== %s: %s", s.name(), s.summary());
+                    s.run(ctx);
+                }
+            }
+        }
+        run.put("load_average_at_end", loadAverage());
+        run.put("seconds", progress.elapsedSeconds());
+        System.out.print(BenchTable.render(ctx.rows().stream().map(BenchRow::tableRow).toList()));
+        if (!ctx.storms().isEmpty()) {
+            System.out.print(BenchTable.render(ctx.storms()));
+        }
+        System.out.printf("%nscale %s, %d CPUs, load average %s at the start and %s at the end%n", scale,
+                Runtime.getRuntime().availableProcessors(), run.get("load_average_at_start"), run.get("load_average_at_end"));
+        String report = args.option("report", null);
+        if (report != null) {
+            Path file = Path.of(report);
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("run", run);
+            json.put("rows", ctx.rows().stream().map(BenchRow::json).toList());
+            json.put("storms", ctx.storms());
+            Files.writeString(file, EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+            System.out.println("report written to " + file);
+        }
+        String chart = args.option("chart", null);
+        if (chart != null) {
+            BenchChart.write(ctx.rows(), String.format("scale %s, %s, %d CPUs shared with other work, load %s → %s",
+                    scale, run.get("started_at"), Runtime.getRuntime().availableProcessors(),
+                    run.get("load_average_at_start"), run.get("load_average_at_end")), Path.of(chart));
+            System.out.println("chart written to " + chart);
+        }
+        return OK;
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.asList(Files.readString(Path.of("/proc/loadavg")).split(" ")).subList(0, 3));
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+}
