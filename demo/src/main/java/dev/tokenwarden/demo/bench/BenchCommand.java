@@ -89,26 +89,53 @@ public final class BenchCommand implements CliCommand {
         progress.line("starting the local stack (KRaft broker, PostgreSQL, Redis); logs under %s", runDir);
         progress.line("this box: %d CPUs, load average %s (other work shares the CPU: compare ratios, not figures)",
                 Runtime.getRuntime().availableProcessors(), loadAverage());
-        BenchContext ctx;
-        try (LocalStack stack = LocalStack.start()) {
-            ctx = new BenchContext(stack, new BenchScale(scale), System.getProperty("java.class.path"), javaOptions,
-                    runDir, progress);
-            try (ctx) {
-                for (Scenario s : chosen) {
-                    progress.line("== %s: %s", s.name(), s.summary());
-                    s.run(ctx);
-                }
-            }
-        }
-        run.put("load_average_at_end", loadAverage());
-        run.put("seconds", progress.elapsedSeconds());
-        System.out.print(BenchTable.render(ctx.rows().stream().map(BenchRow::tableRow).toList()));
-        if (!ctx.storms().isEmpty()) {
-            System.out.print(BenchTable.render(ctx.storms()));
-        }
-        System.out.printf("%nscale %s, %d CPUs, load average %s at the start and %s at the end%n", scale,
-                Runtime.getRuntime().availableProcessors(), run.get("load_average_at_start"), run.get("load_average_at_end"));
         String report = args.option("report", null);
+        String chart = args.option("chart", null);
+        List<String> failed = new ArrayList<>();
+        LocalStack stack = LocalStack.start();
+        // Stopped with Ctrl-C or SIGTERM: end every JVM the bench started, then the stack.
+        Thread onStop = new Thread(() -> {
+            JvmProcess.closeAll();
+            stack.close();
+        }, "bench-stop");
+        Runtime.getRuntime().addShutdownHook(onStop);
+        try (stack; BenchContext ctx = new BenchContext(stack, new BenchScale(scale), System.getProperty("java.class.path"),
+                        javaOptions, runDir, progress)) {
+            for (Scenario s : chosen) {
+                progress.line("== %s: %s", s.name(), s.summary());
+                try {
+                    s.run(ctx);
+                } catch (Exception e) {
+                    // One scenario that cannot finish (a worker that never settles) must not cost the others' rows.
+                    failed.add(s.name());
+                    progress.line("%s FAILED: %s (logs under %s)", s.name(), e.getMessage(), runDir);
+                }
+                run.put("failed_scenarios", failed);
+                run.put("load_average_at_end", loadAverage());
+                run.put("seconds", progress.elapsedSeconds());
+                // Written after every scenario: a long run stopped half way still leaves its figures.
+                write(ctx, run, report, chart);
+            }
+            System.out.print(BenchTable.render(ctx.rows().stream().map(BenchRow::tableRow).toList()));
+            if (!ctx.storms().isEmpty()) {
+                System.out.print(BenchTable.render(ctx.storms()));
+            }
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(onStop);
+        }
+        System.out.printf("%nscale %s, %d CPUs, load average %s at the start and %s at the end%s%n", scale,
+                Runtime.getRuntime().availableProcessors(), run.get("load_average_at_start"), run.get("load_average_at_end"),
+                failed.isEmpty() ? "" : "; FAILED: " + String.join(", ", failed));
+        if (report != null) {
+            System.out.println("report written to " + report);
+        }
+        if (chart != null) {
+            System.out.println("chart written to " + chart);
+        }
+        return failed.isEmpty() ? OK : 1;
+    }
+
+    private static void write(BenchContext ctx, Map<String, Object> run, String report, String chart) throws Exception {
         if (report != null) {
             Path file = Path.of(report);
             if (file.getParent() != null) {
@@ -119,16 +146,12 @@ public final class BenchCommand implements CliCommand {
             json.put("rows", ctx.rows().stream().map(BenchRow::json).toList());
             json.put("storms", ctx.storms());
             Files.writeString(file, EventJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
-            System.out.println("report written to " + file);
         }
-        String chart = args.option("chart", null);
         if (chart != null) {
             BenchChart.write(ctx.rows(), String.format("scale %s, %s, %d CPUs shared with other work, load %s → %s",
-                    scale, run.get("started_at"), Runtime.getRuntime().availableProcessors(),
+                    run.get("scale"), run.get("started_at"), Runtime.getRuntime().availableProcessors(),
                     run.get("load_average_at_start"), run.get("load_average_at_end")), Path.of(chart));
-            System.out.println("chart written to " + chart);
         }
-        return OK;
     }
 
     private static String loadAverage() {

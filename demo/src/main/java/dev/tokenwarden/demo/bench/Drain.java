@@ -8,7 +8,7 @@ import java.time.Duration;
  * everything. The same measure for the worker and the bare processors.
  */
 record Drain(long records, double seconds, double cpuSeconds) {
-    private static final Duration TIMEOUT = Duration.ofMinutes(15);
+    private static final Duration TIMEOUT = Duration.ofMinutes(30);
 
     double perSecond() {
         return seconds <= 0 ? 0 : records / seconds;

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -14,6 +16,9 @@ import java.util.concurrent.TimeUnit;
 final class JvmProcess implements AutoCloseable {
     /** USER_HZ: the unit of utime/stime in /proc/PID/stat, 100 on every Linux build this runs on. */
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
+
+    /** Processes not closed yet, for the bench's shutdown hook: a stopped bench leaves no JVM behind. */
+    private static final Set<JvmProcess> OPEN = ConcurrentHashMap.newKeySet();
 
     private final String name;
     private final Process process;
@@ -36,7 +41,13 @@ final class JvmProcess implements AutoCloseable {
         command.addAll(args);
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new JvmProcess(name, p, log);
+        JvmProcess j = new JvmProcess(name, p, log);
+        OPEN.add(j);
+        return j;
+    }
+
+    static void closeAll() {
+        List.copyOf(OPEN).parallelStream().forEach(JvmProcess::close);
     }
 
     String name() {
@@ -114,5 +125,6 @@ final class JvmProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        OPEN.remove(this);
     }
 }
