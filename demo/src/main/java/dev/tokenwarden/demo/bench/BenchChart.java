@@ -51,7 +51,7 @@ final class BenchChart {
             g.setColor(Color.BLACK);
             g.drawString(r.measure(), 20, y + 20);
             int w = (int) (plot * r.ratio() / max);
-            boolean metGoal = r.goalRatio() == null || r.ratio() >= r.goalRatio();
+            boolean metGoal = !Boolean.FALSE.equals(r.goalMet());
             g.setColor(metGoal ? new Color(0x3b7dd8) : new Color(0xd8843b));
             g.fillRect(LEFT, y + 6, Math.max(1, w), ROW - 12);
             g.setColor(Color.BLACK);
@@ -68,7 +68,7 @@ final class BenchChart {
         g.drawLine(x1, TOP - 4, x1, TOP + ROW * shown.size());
         g.drawString("1.0", x1 - 8, TOP + ROW * shown.size() + 16);
         g.setColor(Color.BLACK);
-        g.drawString("blue: goal met or none; orange: below issue 10's goal (red tick)", 20, height - 12);
+        g.drawString("blue: issue 10's goal met (or none); orange: goal missed; red tick: the goal where it is a ratio", 20, height - 12);
         g.dispose();
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());

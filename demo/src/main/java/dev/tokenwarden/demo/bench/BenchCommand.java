@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.tokenwarden.cli.CliArgs;
 import dev.tokenwarden.cli.CliCommand;
 import dev.tokenwarden.cli.UsageException;
@@ -38,7 +40,8 @@ public final class BenchCommand implements CliCommand {
     @Override
     public String help() {
         StringBuilder b = new StringBuilder("usage: tokenwarden bench [--scenarios a,b] [--scale 1] [--report FILE]"
-                + " [--chart FILE.png] [--worker-java-opts \"-Xmx512m ...\"]\n\nScenarios (all by default, in this order):\n");
+                + " [--chart FILE.png] [--worker-java-opts \"-Xmx512m ...\"]\n"
+                + "       tokenwarden bench --redraw REPORT.json --chart FILE.png   (the chart of an earlier run)\n\nScenarios (all by default, in this order):\n");
         for (Scenario s : SCENARIOS) {
             b.append(String.format("  %-20s %s%n", s.name(), s.summary()));
         }
@@ -52,7 +55,10 @@ public final class BenchCommand implements CliCommand {
 
     @Override
     public int run(CliArgs args) throws Exception {
-        args.allowOnly(Set.of("scenarios", "scale", "report", "chart", "worker-java-opts"));
+        args.allowOnly(Set.of("scenarios", "scale", "report", "chart", "worker-java-opts", "redraw"));
+        if (args.option("redraw", null) != null) {
+            return redraw(Path.of(args.option("redraw", null)), args.option("chart", null));
+        }
         List<Scenario> chosen = new ArrayList<>();
         String names = args.option("scenarios", null);
         if (names == null) {
@@ -149,9 +155,25 @@ public final class BenchCommand implements CliCommand {
         }
         if (chart != null) {
             BenchChart.write(ctx.rows(), String.format("scale %s, %s, %d CPUs shared with other work, load %s → %s",
-                    run.get("scale"), run.get("started_at"), Runtime.getRuntime().availableProcessors(),
-                    run.get("load_average_at_start"), run.get("load_average_at_end")), Path.of(chart));
+                    run.get("scale"), run.get("started_at"), run.get("cpus"), run.get("load_average_at_start"),
+                    run.get("load_average_at_end")), Path.of(chart));
         }
+    }
+
+    /** {@code --redraw REPORT --chart PNG}: the chart of an earlier run's report, with no stack started. */
+    private static int redraw(Path report, String chart) throws Exception {
+        if (chart == null) {
+            throw new UsageException("--redraw needs --chart FILE.png");
+        }
+        JsonNode json = EventJson.mapper().readTree(report.toFile());
+        List<BenchRow> rows = new ArrayList<>();
+        json.path("rows").forEach(r -> rows.add(BenchRow.fromJson(r)));
+        JsonNode run = json.path("run");
+        BenchChart.write(rows, String.format("scale %s, %s, %d CPUs shared with other work, load %s → %s",
+                run.path("scale").asText(), run.path("started_at").asText(), run.path("cpus").asInt(),
+                run.path("load_average_at_start").asText(), run.path("load_average_at_end").asText()), Path.of(chart));
+        System.out.println("chart written to " + chart);
+        return OK;
     }
 
     private static String loadAverage() {

@@ -37,4 +37,12 @@ class BenchChartTest {
         assertEquals(0.5, BenchRow.higherIsBetter("s", "m", 50, "ev/s", "c", 100, null, null, Map.of()).ratio(), 1e-9);
         assertEquals(0.25, BenchRow.lowerIsBetter("s", "m", 400, "ms", "c", 100.0, null, null, Map.of()).ratio(), 1e-9);
     }
+
+    @Test
+    void aGoalOnTheValueItselfIsMissedAboveItsBoundWhateverTheRatio() {
+        BenchRow p99 = BenchRow.lowerIsBetterAtMost("s", "p99", 400, "ms", "one hop", 500.0, "p99 ≤ 300 ms", 300,
+                Map.of());
+        assertEquals(Boolean.FALSE, p99.goalMet());
+        assertTrue(p99.ratio() > 1);
+    }
 }
