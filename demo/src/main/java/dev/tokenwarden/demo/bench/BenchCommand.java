@@ -41,7 +41,7 @@ public final class BenchCommand implements CliCommand {
     public String help() {
         StringBuilder b = new StringBuilder("usage: tokenwarden bench [--scenarios a,b] [--scale 1] [--report FILE]"
                 + " [--chart FILE.png] [--worker-java-opts \"-Xmx512m ...\"]\n"
-                + "       tokenwarden bench --redraw REPORT.json --chart FILE.png   (the chart of an earlier run)\n\nScenarios (all by default, in this order):\n");
+                + "       tokenwarden bench --redraw REPORT.json[,MORE.json] --chart FILE.png   (the chart of earlier runs)\n\nScenarios (all by default, in this order):\n");
         for (Scenario s : SCENARIOS) {
             b.append(String.format("  %-20s %s%n", s.name(), s.summary()));
         }
@@ -57,7 +57,7 @@ public final class BenchCommand implements CliCommand {
     public int run(CliArgs args) throws Exception {
         args.allowOnly(Set.of("scenarios", "scale", "report", "chart", "worker-java-opts", "redraw"));
         if (args.option("redraw", null) != null) {
-            return redraw(Path.of(args.option("redraw", null)), args.option("chart", null));
+            return redraw(args.option("redraw", null), args.option("chart", null));
         }
         List<Scenario> chosen = new ArrayList<>();
         String names = args.option("scenarios", null);
@@ -160,18 +160,25 @@ public final class BenchCommand implements CliCommand {
         }
     }
 
-    /** {@code --redraw REPORT --chart PNG}: the chart of an earlier run's report, with no stack started. */
-    private static int redraw(Path report, String chart) throws Exception {
+    /**
+     * {@code --redraw REPORT[,REPORT…] --chart PNG}: the chart of earlier runs' reports, rows in the order given,
+     * with no stack started; the subtitle names every run.
+     */
+    private static int redraw(String reports, String chart) throws Exception {
         if (chart == null) {
             throw new UsageException("--redraw needs --chart FILE.png");
         }
-        JsonNode json = EventJson.mapper().readTree(report.toFile());
         List<BenchRow> rows = new ArrayList<>();
-        json.path("rows").forEach(r -> rows.add(BenchRow.fromJson(r)));
-        JsonNode run = json.path("run");
-        BenchChart.write(rows, String.format("scale %s, %s, %d CPUs shared with other work, load %s → %s",
-                run.path("scale").asText(), run.path("started_at").asText(), run.path("cpus").asInt(),
-                run.path("load_average_at_start").asText(), run.path("load_average_at_end").asText()), Path.of(chart));
+        List<String> runs = new ArrayList<>();
+        for (String report : reports.split(",")) {
+            JsonNode json = EventJson.mapper().readTree(Path.of(report.trim()).toFile());
+            json.path("rows").forEach(r -> rows.add(BenchRow.fromJson(r)));
+            JsonNode run = json.path("run");
+            runs.add(String.format("scale %s, %s, load %s → %s", run.path("scale").asText(),
+                    run.path("started_at").asText().replaceAll("\\.\\d+Z$", "Z"),
+                    run.path("load_average_at_start").asText(), run.path("load_average_at_end").asText()));
+        }
+        BenchChart.write(rows, String.join("; ", runs) + " (2 CPUs shared with other work)", Path.of(chart));
         System.out.println("chart written to " + chart);
         return OK;
     }
