@@ -21,7 +21,7 @@ final class ColdHerd implements Scenario {
     private final int workers;
     private final Map<String, String> overrides;
 
-    private ColdHerd(String name, int workers, Map<String, String> overrides) {
+    ColdHerd(String name, int workers, Map<String, String> overrides) {
         this.name = name;
         this.workers = workers;
         this.overrides = overrides;
