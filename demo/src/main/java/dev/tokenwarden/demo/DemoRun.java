@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.demo.bench.Percentiles;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.stack.LocalStack;
 import dev.tokenwarden.stack.TopicReader;

@@ -59,10 +59,6 @@ final class WorkerFleet implements AutoCloseable {
         return workers.stream().mapToLong(w -> w.cooldownCounters().get(name)).sum();
     }
 
-    long lockOperations() {
-        return workers.stream().mapToLong(Worker::lockOperations).sum();
-    }
-
     boolean idle() {
         return workers.stream().allMatch(w -> w.workInFlight() == 0);
     }

@@ -1,4 +1,4 @@
-package dev.tokenwarden.demo;
+package dev.tokenwarden.demo.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A plain-text table: one row per scenario, one column per figure any scenario reported. */
+/** A plain-text table: one row per map, one column per key any row has. */
 final class BenchTable {
     private BenchTable() {
     }
@@ -29,6 +29,18 @@ final class BenchTable {
             appendRow(b, widths, cols.stream().map(c -> cell(r.get(c))).toArray(String[]::new));
         }
         return b.toString();
+    }
+
+    /** A figure as a reader wants it: 44.9k, 3.10, 512. */
+    static String figure(double v) {
+        double a = Math.abs(v);
+        if (a >= 10_000) {
+            return String.format("%.1fk", v / 1000);
+        }
+        if (a >= 100 || v == Math.rint(v)) {
+            return String.format("%.0f", v);
+        }
+        return String.format("%.2f", v);
     }
 
     private static void appendRow(StringBuilder b, int[] widths, String[] cells) {

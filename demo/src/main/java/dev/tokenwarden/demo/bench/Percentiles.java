@@ -1,11 +1,11 @@
-package dev.tokenwarden.demo;
+package dev.tokenwarden.demo.bench;
 
 import java.util.List;
 
 /** Nearest-rank percentiles of a sample, in the sample's unit; zero for an empty sample. */
-record Percentiles(long p50, long p95, long p99) {
+public record Percentiles(long p50, long p95, long p99) {
 
-    static Percentiles of(List<Long> sample) {
+    public static Percentiles of(List<Long> sample) {
         if (sample.isEmpty()) {
             return new Percentiles(0, 0, 0);
         }
