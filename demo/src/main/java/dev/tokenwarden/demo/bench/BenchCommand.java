@@ -48,8 +48,8 @@ public final class BenchCommand implements CliCommand {
         b.append("\n--scale multiplies every count (0.1: a quick run of a few minutes; 1: the sizes of issue 10).\n"
                 + "--report writes {\"run\", \"rows\": [{measure, value, unit, against, against_value, ratio, goal,\n"
                 + "details}], \"storms\": [...]}; --chart draws the ratios as a PNG. Workers, bare Streams\n"
-                + "processors and baseline gateways each run as their own JVM with --worker-java-opts (none: the\n"
-                + "JVM's defaults, as the README starts a worker).\n");
+                + "processors and baseline gateways each run as their own JVM with --worker-java-opts (default: the\n"
+                + "README's, " + String.join(" ", dev.tokenwarden.runtime.JvmOptions.RECOMMENDED) + ").\n");
         return b.toString();
     }
 
@@ -79,7 +79,8 @@ public final class BenchCommand implements CliCommand {
         if (!(scale > 0 && scale <= 10)) {
             throw new UsageException("--scale must be in (0, 10]");
         }
-        String opts = args.option("worker-java-opts", "").trim();
+        String opts = args.option("worker-java-opts", String.join(" ", dev.tokenwarden.runtime.JvmOptions.RECOMMENDED))
+                .trim();
         List<String> javaOptions = opts.isEmpty() ? List.of() : Arrays.asList(opts.split("\\s+"));
 
         Progress progress = new Progress(System.out);

@@ -40,7 +40,9 @@ final class JvmProcess implements AutoCloseable {
         command.add(mainClass);
         command.addAll(args);
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as the README and the image start a worker
+        Process p = builder.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         JvmProcess j = new JvmProcess(name, p, log);
         OPEN.add(j);
         return j;

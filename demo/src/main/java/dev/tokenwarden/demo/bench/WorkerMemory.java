@@ -12,7 +12,7 @@ import dev.tokenwarden.demo.bench.ceiling.BareStreams;
  * {@code memory}: the resident set (VmRSS) of one worker process after it refreshed 100,000 accounts (×
  * scale), one refresh-needed each, provider answering at once, no rate limit (else the run takes an hour);
  * against a bare dedup processor's process after it worked off the same records. Both run with the JVM
- * options the bench was given ({@code --worker-java-opts}; none by default, as the README starts a worker).
+ * options the bench was given ({@code --worker-java-opts}; by default the README's, {@code JvmOptions.RECOMMENDED}).
  */
 final class WorkerMemory implements Scenario {
     private static final Duration SETTLE = Duration.ofSeconds(5);

@@ -44,7 +44,7 @@ public final class ChaosCommand implements CliCommand {
                 usage: tokenwarden chaos [--accounts 2000] [--scenarios a,b] [--report FILE] [--logs DIR]
 
                 Starts a local stack in this JVM (KRaft broker, PostgreSQL, Redis) and, per scenario, a fake
-                OAuth provider, fresh topics and database, and `tokenwarden run` worker processes (-Xmx512m,
+                OAuth provider, fresh topics and database, and `tokenwarden run` worker processes (the README's JVM options,
                 each with its own state directory and log file). Gateways send a refresh storm: --accounts
                 accounts expiring, %d refresh-needed events each. Each scenario is judged from the database
                 and the provider's ledger: every account refreshed and active, except those whose call was in

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One {@code tokenwarden run} JVM, started as operators start it: a properties file, its own state directory
- * and log file, {@code -Xmx512m}. Ended only through its own {@link Process} handle.
+ * and log file, the JVM options of every worker launch ({@code JvmOptions.RECOMMENDED}). Ended only through its own {@link Process} handle.
  */
 final class WorkerProcess implements AutoCloseable {
     private static final String MAIN = "dev.tokenwarden.cli.Main";
@@ -44,14 +44,16 @@ final class WorkerProcess implements AutoCloseable {
             props.store(out, "tokenwarden chaos worker " + name);
         }
         Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                // Three workers, the broker and the driver share a 2-core CI box: a C1-only JIT and the serial
-                // collector start a worker in about half the time and cost no correctness.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-cp", classpath,
-                MAIN, "run", "--config", config.toString()))
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(dev.tokenwarden.runtime.JvmOptions.RECOMMENDED);
+        // Three workers, the broker and the driver share a 2-core CI box: a C1-only JIT starts a worker in about half
+        // the time and costs no correctness.
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(List.of("-cp", classpath, MAIN, "run", "--config", config.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
+        Process process = builder
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
