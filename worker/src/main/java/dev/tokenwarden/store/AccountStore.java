@@ -46,6 +46,7 @@ public final class AccountStore implements AutoCloseable {
     private static final int SOCKET_TIMEOUT = 10;
 
     private final Jdbi jdbi;
+    private final DaoSessions sessions;
     private final AutoCloseable pool;
     private final Optional<EnvelopeCipher> cipher;
     /** Encrypted accounts already logged as unreadable: one log line per account per process at most. */
@@ -62,10 +63,18 @@ public final class AccountStore implements AutoCloseable {
     }
 
     private AccountStore(Jdbi jdbi, AutoCloseable pool, Optional<EnvelopeCipher> cipher) {
+        this(jdbi, DaoSessions.perCall(jdbi), pool, cipher);
+    }
+
+    private AccountStore(Jdbi jdbi, DaoSessions sessions, AutoCloseable pool, Optional<EnvelopeCipher> cipher) {
         this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+        this.sessions = sessions;
         this.pool = pool;
         this.cipher = Objects.requireNonNull(cipher, "cipher");
     }
+
+    /** Connections the pool keeps for callers outside the sessions (the readiness check, a sweep's second page). */
+    private static final int OUTSIDE_SESSIONS = 2;
 
     /**
      * A store over a connection pool of {@code poolSize}; {@link #close()} closes the pool. The pool starts
@@ -84,11 +93,15 @@ public final class AccountStore implements AutoCloseable {
         config.setConnectionTimeout(CONNECT_TIMEOUT * 1000L);
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
-        return new AccountStore(plugins(Jdbi.create(pool)), pool, cipher);
+        Jdbi jdbi = plugins(Jdbi.create(pool));
+        DaoSessions sessions = DaoSessions.kept(jdbi, Math.max(1, poolSize - OUTSIDE_SESSIONS),
+                Duration.ofSeconds(CONNECT_TIMEOUT));
+        return new AccountStore(jdbi, sessions, pool, cipher);
     }
 
     @Override
     public void close() {
+        sessions.close();
         try {
             pool.close();
         } catch (Exception e) {
@@ -157,17 +170,17 @@ public final class AccountStore implements AutoCloseable {
 
     /** The committed outbox payload of the account's newest mutation whose key starts with {@code keyPrefix}. */
     public Optional<String> latestOutboxPayload(long accountId, String keyPrefix) {
-        return jdbi.withExtension(OutboxDao.class, dao -> dao.latestPayload(accountId, keyPrefix));
+        return sessions.call(s -> s.outbox.latestPayload(accountId, keyPrefix));
     }
 
     /** The account's proxy ({@link AccountProxy#NONE} when it has none or is gone). */
     public AccountProxy proxyOf(long accountId) {
-        return jdbi.withExtension(ProxyDao.class, dao -> dao.forAccount(accountId)).orElse(AccountProxy.NONE);
+        return sessions.call(s -> s.proxies.forAccount(accountId)).orElse(AccountProxy.NONE);
     }
 
     /** The live (not deleted) account, whatever its status; an encrypted row opened (or marked unreadable). */
     public Optional<Account> find(long id) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.findLive(id)).map(this::reveal);
+        return sessions.call(s -> s.accounts.findLive(id)).map(this::reveal);
     }
 
     /** Reads of encrypted rows this store could not open (no key, or a failed check), since it started. */
@@ -205,20 +218,19 @@ public final class AccountStore implements AutoCloseable {
 
     /** Live active accounts of a platform (its stored name). */
     public long countActive(String platform) {
-        return jdbi.withExtension(AccountDao.class, dao -> dao.countActive(platform));
+        return sessions.call(s -> s.accounts.countActive(platform));
     }
 
     /** One keyset page of sweep candidates after {@code afterId}; see {@link AccountDao#refreshCandidates}. */
     public List<AccountDao.RefreshCandidate> refreshCandidates(long afterId, int limit, Instant now) {
         List<AccountDao.RefreshCandidate> plain =
-                jdbi.withExtension(AccountDao.class, dao -> dao.refreshCandidates(afterId, limit, now));
+                sessions.call(s -> s.accounts.refreshCandidates(afterId, limit, now));
         if (cipher.isEmpty()) {
             return plain; // encrypted rows are left alone without a key: no event for them
         }
         // Keyset over both kinds: the first `limit` ids after afterId of the two pages together.
         List<AccountDao.RefreshCandidate> merged = new java.util.ArrayList<>(plain);
-        for (Account sealed : jdbi.withExtension(AccountDao.class,
-                dao -> dao.sealedRefreshCandidates(afterId, limit, now))) {
+        for (Account sealed : sessions.call(s -> s.accounts.sealedRefreshCandidates(afterId, limit, now))) {
             Account seen = reveal(sealed);
             // An envelope that fails a check stays in the page (the sweep pages on its size and last id) but never
             // looks expiring: it is left alone, like every unreadable row.
@@ -234,7 +246,7 @@ public final class AccountStore implements AutoCloseable {
      * sweep now. One sweep per interval across the fleet, whatever the number of workers (issue 8).
      */
     public boolean claimSweep(String name, Duration minGap) {
-        return jdbi.withExtension(SweepDao.class, dao -> dao.claim(name, minGap.toMillis() / 1000.0)) == 1;
+        return sessions.call(s -> s.sweeps.claim(name, minGap.toMillis() / 1000.0)) == 1;
     }
 
     /**
@@ -242,16 +254,16 @@ public final class AccountStore implements AutoCloseable {
      * while Redis is down. True when {@code holder} holds it now.
      */
     public boolean claimFence(long accountId, String holder, Duration lease) {
-        return jdbi.withExtension(FenceDao.class, dao -> dao.claim(accountId, holder, lease.toMillis() / 1000.0)) == 1;
+        return sessions.call(s -> s.fences.claim(accountId, holder, lease.toMillis() / 1000.0)) == 1;
     }
 
     public void releaseFence(long accountId, String holder) {
-        jdbi.useExtension(FenceDao.class, dao -> dao.release(accountId, holder));
+        sessions.call(s -> s.fences.release(accountId, holder));
     }
 
     /** The event of the committed outbox row with this key: a replay emits exactly what a crashed run wrote. */
     public Optional<SchedulerOutboxEvent> committedOutboxEvent(String dedupKey) {
-        return jdbi.withExtension(OutboxDao.class, dao -> dao.payload(dedupKey)).map(OutboxRows::parse);
+        return sessions.call(s -> s.outbox.payload(dedupKey)).map(OutboxRows::parse);
     }
 
     /** The event of the account's newest committed outbox row whose key starts with {@code keyPrefix}. */
@@ -283,16 +295,15 @@ public final class AccountStore implements AutoCloseable {
     public Optional<SchedulerOutboxEvent> persistRefresh(long id, VersionGuard expected,
             Map<String, Object> credentialUpdates, Function<AccountDao.RowState, SchedulerOutboxEvent> outboxFor) {
         Map<String, Object> kept = refreshUpdates(expected, credentialUpdates);
-        return jdbi.inTransaction(handle -> {
-            AccountDao dao = handle.attach(AccountDao.class);
-            if (mergeGuarded(dao, id, expected, kept) == 0) {
+        return sessions.call(s -> s.handle.inTransaction(handle -> {
+            if (mergeGuarded(s.accounts, id, expected, kept) == 0) {
                 return Optional.<SchedulerOutboxEvent>empty();
             }
-            SchedulerOutboxEvent event = outboxFor.apply(dao.rowState(id).orElseThrow());
+            SchedulerOutboxEvent event = outboxFor.apply(s.accounts.rowState(id).orElseThrow());
             OutboxRow row = OutboxRows.of(event);
-            handle.attach(OutboxDao.class).insert(id, row.payloadJson(), row.dedupKey());
+            s.outbox.insert(id, row.payloadJson(), row.dedupKey());
             return Optional.of(event);
-        });
+        }));
     }
 
     /** The updates as written: checked to carry the new version, without null values or a blank refresh token. */
@@ -386,13 +397,13 @@ public final class AccountStore implements AutoCloseable {
 
     /** One transaction: the guarded mutation, then the outbox row only if the mutation changed the row. */
     private boolean mutateWithOutbox(long id, OutboxRow outbox, ToIntFunction<AccountDao> mutation) {
-        return jdbi.inTransaction(handle -> {
-            if (mutation.applyAsInt(handle.attach(AccountDao.class)) == 0) {
+        return sessions.call(s -> s.handle.inTransaction(handle -> {
+            if (mutation.applyAsInt(s.accounts) == 0) {
                 return false;
             }
-            handle.attach(OutboxDao.class).insert(id, outbox.payloadJson(), outbox.dedupKey());
+            s.outbox.insert(id, outbox.payloadJson(), outbox.dedupKey());
             return true;
-        });
+        }));
     }
 
     private static Map<String, Object> withoutEmptyValues(Map<String, Object> updates) {
