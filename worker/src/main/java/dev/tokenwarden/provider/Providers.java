@@ -126,7 +126,6 @@ public final class Providers implements AutoCloseable {
      * @throws IllegalArgumentException when the platform has no settings
      */
     public CompletableFuture<RefreshOutcome> refresh(RefreshRequest request) {
-        refresher(request.platform());
         if (request.proxy() instanceof ProxyRoute.Unusable) {
             return ((HttpTokenRefresher) refresher(request.platform())).refresh(request);
         }

@@ -343,10 +343,9 @@ final class RefreshAttempt {
                     + " breaker allows", job.accountId(), job.platform().json(), wide.code());
             return again(job, settings.initialBackoff(), "provider-wide error " + wide.code());
         }
+        // An admitted call is never refused (run() counted and rescheduled the refusals at admission); the sealed type
+        // still has the case.
         RefreshOutcome.Refused refused = (RefreshOutcome.Refused) outcome;
-        if (refused.reason() == RefreshOutcome.Refusal.BREAKER_OPEN) {
-            counters.breakerRefusals.increment();
-        }
         return again(job, refused.retryAfter(), "provider gate: " + refused.reason());
     }
 
