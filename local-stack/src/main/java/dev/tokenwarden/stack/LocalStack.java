@@ -84,11 +84,7 @@ public final class LocalStack implements AutoCloseable {
         s.put("db.user", postgres.user());
         s.put("db.password", postgres.password());
         s.put("redis.url", redis.url());
-        for (String platform : FakeOAuthServer.PLATFORMS) {
-            s.put("provider." + platform + ".token-url", oauth.endpoint(platform).toString());
-            s.put("provider." + platform + ".client-id", oauth.clientId(platform));
-            oauth.clientSecret(platform).ifPresent(secret -> s.put("provider." + platform + ".client-secret", secret));
-        }
+        s.putAll(oauth.providerSettings());
         return s;
     }
 

@@ -59,11 +59,7 @@ final class BenchWorld implements AutoCloseable {
         FakeOAuthServer oauth = FakeOAuthServer.builder().threads(providerThreads).start();
         oauth.latency(providerLatency);
         Map<String, String> s = new HashMap<>(stack.workerSettings("bench_" + name.replace('-', '_')));
-        for (String platform : FakeOAuthServer.PLATFORMS) {
-            s.put("provider." + platform + ".token-url", oauth.endpoint(platform).toString());
-            s.put("provider." + platform + ".client-id", oauth.clientId(platform));
-            oauth.clientSecret(platform).ifPresent(secret -> s.put("provider." + platform + ".client-secret", secret));
-        }
+        s.putAll(oauth.providerSettings());
         s.put("kafka.application.id", "tokenwarden" + suffix);
         // The gateways drive every measurement; a sweep would add events nobody sent.
         s.put("sweep.interval", "0s");

@@ -71,11 +71,7 @@ final class ChaosRun implements AutoCloseable {
         FakeOAuthServer oauth = FakeOAuthServer.builder().threads(providerThreads).start();
         oauth.latency(providerLatency);
         Map<String, String> s = new HashMap<>(stack.workerSettings("chaos_" + name.replace('-', '_')));
-        for (String platform : FakeOAuthServer.PLATFORMS) {
-            s.put("provider." + platform + ".token-url", oauth.endpoint(platform).toString());
-            s.put("provider." + platform + ".client-id", oauth.clientId(platform));
-            oauth.clientSecret(platform).ifPresent(secret -> s.put("provider." + platform + ".client-secret", secret));
-        }
+        s.putAll(oauth.providerSettings());
         s.put("kafka.application.id", "tokenwarden" + suffix);
         s.put("sweep.interval", "0s"); // the gateways drive each run; a sweep would only add events
         s.put(TopicNames.KEY_REFRESH_NEEDED, topics.refreshNeeded());

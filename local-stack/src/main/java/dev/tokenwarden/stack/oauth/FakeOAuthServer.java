@@ -76,6 +76,20 @@ public final class FakeOAuthServer implements AutoCloseable {
         return baseUri;
     }
 
+    /**
+     * The worker settings ({@code provider.<platform>.token-url}, {@code .client-id}, {@code .client-secret}) that
+     * point every platform at this fake: for tests, the demo, chaos and the bench alike.
+     */
+    public Map<String, String> providerSettings() {
+        Map<String, String> s = new java.util.LinkedHashMap<>();
+        for (String platform : PLATFORMS) {
+            s.put("provider." + platform + ".token-url", endpoint(platform).toString());
+            s.put("provider." + platform + ".client-id", clientId(platform));
+            clientSecret(platform).ifPresent(secret -> s.put("provider." + platform + ".client-secret", secret));
+        }
+        return s;
+    }
+
     public URI endpoint(String platform) {
         return baseUri.resolve(Platform.of(platform).path);
     }
