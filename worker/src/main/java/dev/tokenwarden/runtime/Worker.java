@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +20,7 @@ import dev.tokenwarden.cooldown.CooldownRunner;
 import dev.tokenwarden.cooldown.OutageDetector;
 import dev.tokenwarden.cooldown.UnschedulableTimes;
 import dev.tokenwarden.events.GatewayPublisher;
+import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.lock.RedissonAccountLocks;
 import dev.tokenwarden.provider.ProviderCallObserver;
@@ -286,12 +288,12 @@ public final class Worker implements AutoCloseable {
     }
 
     /** The platforms this worker refreshes. */
-    public java.util.Set<dev.tokenwarden.events.Platform> providerPlatforms() {
+    public Set<Platform> providerPlatforms() {
         return dependencies.providers().platforms();
     }
 
     /** Jobs waiting in a provider's admission queue now. */
-    public int providerQueue(dev.tokenwarden.events.Platform platform) {
+    public int providerQueue(Platform platform) {
         return dependencies.providers().gate(platform).waiting();
     }
 
