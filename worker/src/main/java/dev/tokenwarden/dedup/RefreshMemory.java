@@ -3,6 +3,7 @@ package dev.tokenwarden.dedup;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,7 +34,9 @@ public record RefreshMemory(Long reachedVersion, long reachedAtMs, boolean inFli
     static final int MAX_FORCED_WAITING = 8;
 
     public RefreshMemory {
-        forcedWaiting = forcedWaiting == null ? List.of() : List.copyOf(forcedWaiting);
+        // Not List.copyOf: a forced event may observe no version (null), which List.copyOf and List.of reject and
+        // whose contains(null) they answer with an exception.
+        forcedWaiting = forcedWaiting == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(forcedWaiting));
     }
 
     public static RefreshMemory started(RefreshMemory before, Platform platform, Long observedVersion, boolean force,
