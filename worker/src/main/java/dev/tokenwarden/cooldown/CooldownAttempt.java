@@ -40,11 +40,16 @@ import dev.tokenwarden.store.OutboxRows;
 final class CooldownAttempt {
     private static final Logger log = LoggerFactory.getLogger(CooldownAttempt.class);
 
-    /** What the attempt asks the stream thread to emit. */
+    /**
+     * What the attempt asks the stream thread to emit.
+     *
+     * @param resumed an earlier pass of this 401 already wrote its window (and may have spent the refresh token in the
+     *     refresh it ran ahead) and lost its Kafka commit: the refresh run ahead now is a resumed job
+     */
     record Outcome(List<SchedulerOutboxEvent> outbox, List<RefreshNeeded> refreshes, String summary,
-            Duration again) {
+            Duration again, boolean resumed) {
         Outcome(List<SchedulerOutboxEvent> outbox, List<RefreshNeeded> refreshes, String summary) {
-            this(outbox, refreshes, summary, null);
+            this(outbox, refreshes, summary, null, false);
         }
 
         static Outcome nothing(String summary) {
@@ -53,7 +58,7 @@ final class CooldownAttempt {
 
         /** Decide again after {@code delay}: a 401 waits before it kills an account, to see whether a storm comes. */
         static Outcome after(Duration delay) {
-            return new Outcome(List.of(), List.of(), "held before marking error", delay);
+            return new Outcome(List.of(), List.of(), "held before marking error", delay, false);
         }
     }
 
@@ -103,16 +108,26 @@ final class CooldownAttempt {
             return killOrSpare(plan, account, held, "upstream 401 and no refresh token to recover with");
         }
         if (account.credentials().tokenVersionUnusable()) {
-            // No refresh could be guarded on it (issue 7); the refresh path leaves such accounts alone too.
+            // No refresh could be guarded on it; the refresh path leaves such accounts alone too.
             counters.unusableVersion.increment();
             log.error("account {}: 401, but the stored _token_version is not a version; left alone", account.id());
             return Outcome.nothing("unusable _token_version");
         }
         Long stored = account.credentials().tokenVersion();
         Long observed = event.observedTokenVersion();
-        if (observed != null && stored != null && stored > observed) {
-            counters.staleToken.increment();
-            return Outcome.nothing("the gateway used a token older than the stored one");
+        Instant until = plan.basis().plus(settings.authPending());
+        if (stored != null && (observed == null || stored > observed)) {
+            // Either the gateway used a stale token, or an earlier pass of this very 401 wrote its window, refreshed
+            // the account, and lost its Kafka commit (a rebalance, an aborted transaction, a crash): the database
+            // remembers what Kafka forgot, and the replay emits exactly what that pass committed.
+            Optional<Outcome> replay = replayOfCommitted(account, plan, until);
+            if (replay.isPresent()) {
+                return replay.get();
+            }
+            if (observed != null) {
+                counters.staleToken.increment();
+                return Outcome.nothing("the gateway used a token older than the stored one");
+            }
         }
         long age = stored == null ? -1 : clock.millis() - stored;
         // A negative age is clock skew between hosts, not a fresh token: refresh rather than kill the account.
@@ -120,21 +135,47 @@ final class CooldownAttempt {
             return killOrSpare(plan, account, held, "upstream 401 on a token refreshed "
                     + Duration.ofMillis(age).toSeconds() + "s ago " + describe(event));
         }
-        Instant until = plan.basis().plus(settings.authPending());
         CooldownReason reason = CooldownReason.of(CooldownReason.AUTH_REFRESH_PENDING, until, plan.basis(), 401,
-                describe(event));
-        List<SchedulerOutboxEvent> outbox = extend(account.id(), until, reason, account.credentials().versionGuard());
-        RefreshNeeded refresh = new RefreshNeeded("upstream-401:" + account.id() + ":" + (stored == null ? 0 : stored),
-                account.id(), Platform.fromJson(account.platform()).orElse(event.platform()),
-                (int) settings.refreshWindow().toSeconds(), stored,
-                RefreshReason.UPSTREAM_401, true, plan.basis(), "tokenwarden/cooldown");
+                describe(event)).withTokenVersion(stored);
+        Written written = extend(account.id(), until, reason, account.credentials().versionGuard());
         counters.refreshRequested.increment();
-        return new Outcome(outbox, List.of(refresh), "refresh requested");
+        return new Outcome(written.events(), List.of(forcedRefresh(account, event, stored, plan.basis())),
+                "refresh requested", null, written.byEarlierPass());
+    }
+
+    /**
+     * This 401's window as an earlier pass committed it, with the refresh-needed that pass emitted rebuilt from the
+     * version it recorded (same id, same body); empty when no pass of this 401 committed a window.
+     */
+    private Optional<Outcome> replayOfCommitted(Account account, CooldownPlan.RefreshFirst plan, Instant until) {
+        Optional<SchedulerOutboxEvent> committed = store.committedOutboxEvent(
+                SchedulerOutboxEvent.eventId(account.id(), OutboxChange.COOLDOWN_SET, until.toEpochMilli()));
+        Optional<CooldownReason> reason = committed.flatMap(e -> CooldownReason.parse(e.cooldownReason()))
+                .filter(r -> CooldownReason.AUTH_REFRESH_PENDING.equals(r.kind()));
+        if (reason.isEmpty()) {
+            return Optional.empty();
+        }
+        counters.replayed.increment();
+        RefreshNeeded refresh = forcedRefresh(account, plan.event(), reason.get().tokenVersion(), plan.basis());
+        return Optional.of(new Outcome(List.of(committed.get()), List.of(refresh),
+                "replayed what an earlier pass of this 401 committed", null, true));
+    }
+
+    /**
+     * The forced refresh a 401 asks for. Its id names the 401 cycle (the version the 401 was acted on against and the
+     * cycle's basis): a replay rebuilds the same event, and a later cycle on a version that a failed refresh left
+     * unchanged is a new event, never a join of the old cycle's finished outcome.
+     */
+    private RefreshNeeded forcedRefresh(Account account, UpstreamRejected event, Long version, Instant basis) {
+        return new RefreshNeeded("upstream-401:" + account.id() + ":" + (version == null ? 0 : version) + ":"
+                + basis.toEpochMilli(), account.id(), Platform.fromJson(account.platform()).orElse(event.platform()),
+                (int) settings.refreshWindow().toSeconds(), version, RefreshReason.UPSTREAM_401, true, basis,
+                "tokenwarden/cooldown");
     }
 
     /**
      * A 401 that would mark the account error: not while a 401 storm across accounts is under way (an outage, not
-     * a revoked token: issue 9, sub2api #5279), where a cooldown stands in; and only after the hold, so the first
+     * a revoked token: sub2api #5279), where a cooldown stands in; and only after the hold, so the first
      * accounts of a storm are not killed before it is recognised.
      */
     private Outcome killOrSpare(CooldownPlan.RefreshFirst plan, Account account, boolean held, String message) {
@@ -144,7 +185,7 @@ final class CooldownAttempt {
             Instant until = plan.basis().plus(settings.authPending());
             CooldownReason reason = CooldownReason.of(CooldownReason.UPSTREAM_OUTAGE, until, plan.basis(), 401,
                     describe(event));
-            return new Outcome(extend(account.id(), until, reason, null), List.of(), "spared: 401 storm");
+            return new Outcome(extend(account.id(), until, reason, null).events(), List.of(), "spared: 401 storm");
         }
         if (!held && !settings.outageHold().isZero()) {
             return Outcome.after(settings.outageHold());
@@ -156,15 +197,18 @@ final class CooldownAttempt {
         UpstreamRejected event = plan.event();
         CooldownReason reason = CooldownReason.of(CooldownReason.UPSTREAM_REJECTED, plan.until(),
                 CooldownCoalescer.basis(event, clock.instant()), event.statusCode(), describe(event));
-        return new Outcome(extend(event.accountId(), plan.until(), reason, null), List.of(), "cooldown");
+        return new Outcome(extend(event.accountId(), plan.until(), reason, null).events(), List.of(), "cooldown");
+    }
+
+    /** The events of a guarded extend; {@code byEarlierPass} when the window was found already committed. */
+    private record Written(List<SchedulerOutboxEvent> events, boolean byEarlierPass) {
     }
 
     /**
      * The guarded extend (also guarded on {@code atVersion} when given); the outbox event also when a replay
-     * finds the same window already stored.
+     * finds the same window already stored, as it was committed (same id, same body), never rebuilt.
      */
-    private List<SchedulerOutboxEvent> extend(long accountId, Instant until, CooldownReason reason,
-            VersionGuard atVersion) {
+    private Written extend(long accountId, Instant until, CooldownReason reason, VersionGuard atVersion) {
         SchedulerOutboxEvent event = outboxEvent(accountId, OutboxChange.COOLDOWN_SET, until.toEpochMilli(), until,
                 reason.toJson(), null);
         boolean changed = atVersion == null
@@ -173,14 +217,15 @@ final class CooldownAttempt {
         if (changed) {
             counters.updates.increment();
             counters.cooldownWritten(reason.kind(), Duration.between(clock.instant(), until));
-            return List.of(event);
+            return new Written(List.of(event), false);
         }
         counters.unchanged.increment();
         boolean alreadyStored = store.find(accountId)
-                .map(a -> a.tempUnschedulableUntil() != null && a.tempUnschedulableUntil().toEpochMilli() == until.toEpochMilli())
+                .map(a -> a.tempUnschedulableUntil() != null
+                        && a.tempUnschedulableUntil().toEpochMilli() == until.toEpochMilli())
                 .orElse(false);
-        // A replay emits what was committed (same id, same body), never a rebuilt event (issue 8).
-        return alreadyStored ? store.committedOutboxEvent(event.eventId()).stream().toList() : List.of();
+        return alreadyStored ? new Written(store.committedOutboxEvent(event.eventId()).stream().toList(), true)
+                : new Written(List.of(), false);
     }
 
     private Outcome markError(Account account, UpstreamRejected event, String message) {

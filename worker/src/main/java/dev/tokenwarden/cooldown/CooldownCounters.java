@@ -14,6 +14,8 @@ public final class CooldownCounters {
     final LongAdder markedError = new LongAdder();
     final LongAdder refreshRequested = new LongAdder();
     final LongAdder staleToken = new LongAdder();
+    /** 401s found already acted on by an earlier pass whose Kafka commit was lost: emitted as committed. */
+    final LongAdder replayed = new LongAdder();
     final LongAdder dbRetries = new LongAdder();
     /** 401s that would have marked an account error during a storm across accounts: cooled down instead. */
     final LongAdder outageSpared = new LongAdder();
@@ -45,6 +47,7 @@ public final class CooldownCounters {
         m.put("marked_error", markedError.sum());
         m.put("refresh_requested", refreshRequested.sum());
         m.put("stale_token", staleToken.sum());
+        m.put("replayed", replayed.sum());
         m.put("db_retries", dbRetries.sum());
         m.put("unusable_version", unusableVersion.sum());
         m.put("unreadable_envelope", unreadableEnvelope.sum());

@@ -21,6 +21,7 @@ import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.Topic;
 import dev.tokenwarden.events.UpstreamRejected;
+import dev.tokenwarden.retry.TaskScope;
 
 /**
  * The stream side of the upstream-rejected path: collapses storms against the partition's memory, hands
@@ -30,7 +31,7 @@ import dev.tokenwarden.events.UpstreamRejected;
  */
 final class CooldownProcessor implements Processor<String, UpstreamRejected, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(CooldownProcessor.class);
-    /** Like the refresh processor's: no longer than one poll (issue 10: 50 ms before). */
+    /** Like the refresh processor's: no longer than one poll. */
     private static final Duration DRAIN_EVERY = Duration.ofMillis(10);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
 
@@ -42,6 +43,7 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, CooldownMemory> memory;
     private int partition = -1;
+    private TaskScope scope;
 
     private record Finished(String key, String eventId, CooldownAttempt.Outcome outcome) {
     }
@@ -57,6 +59,7 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
         this.context = context;
         this.memory = context.getStateStore(CooldownTopology.COALESCE_STORE);
         this.partition = context.taskId().partition();
+        this.scope = new TaskScope("upstream-rejected task " + context.taskId());
         // Kafka Streams re-initialises a suspended task's processor: the next owner's resume redoes these.
         finished.clear();
         runner.outage().owns(partition, true);
@@ -82,7 +85,8 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
     }
 
     private void start(String key, CooldownPlan plan, UpstreamRejected event) {
-        runner.submit(plan, event.accountId(), outcome -> finished.add(new Finished(key, event.eventId(), outcome)));
+        runner.submit(plan, event.accountId(), scope,
+                outcome -> finished.add(new Finished(key, event.eventId(), outcome)));
     }
 
     private void drainFinished() {
@@ -147,6 +151,9 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
 
     @Override
     public void close() {
+        if (scope != null) {
+            scope.close(); // its held actions and the refreshes it ran ahead are cancelled; the next owner redoes them
+        }
         if (partition >= 0) {
             runner.outage().owns(partition, false);
         }

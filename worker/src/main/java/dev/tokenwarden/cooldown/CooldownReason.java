@@ -1,7 +1,10 @@
 package dev.tokenwarden.cooldown;
 
 import java.time.Instant;
+import java.util.Optional;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,31 +20,51 @@ import dev.tokenwarden.events.UpstreamRejected;
  *
  * @param statusCode the upstream HTTP status that caused it, or null
  * @param errorMessage at most {@value #MAX_MESSAGE} characters
+ * @param tokenVersion for {@link #AUTH_REFRESH_PENDING}: the {@code _token_version} stored when the 401 was acted on
+ *     (absent when the account had none), so a replay of that 401 rebuilds the very refresh-needed it emitted
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record CooldownReason(
         @JsonProperty("kind") String kind,
         @JsonProperty("until_unix") long untilUnix,
         @JsonProperty("triggered_at_unix") long triggeredAtUnix,
         @JsonProperty("status_code") Integer statusCode,
-        @JsonProperty("error_message") String errorMessage) {
+        @JsonProperty("error_message") String errorMessage,
+        @JsonProperty("token_version") @JsonInclude(JsonInclude.Include.NON_NULL) Long tokenVersion) {
 
     public static final String AUTH_REFRESH_PENDING = "auth_refresh_pending";
     public static final String REFRESH_RETRY_EXHAUSTED = "refresh_retry_exhausted";
     public static final String UPSTREAM_REJECTED = "upstream_rejected";
-    /** A 401 during a storm across accounts: held out of scheduling instead of marked error (issue 9). */
+    /** A 401 during a storm across accounts: held out of scheduling instead of marked error. */
     public static final String UPSTREAM_OUTAGE = "upstream_outage";
     public static final int MAX_MESSAGE = 2048;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     public static CooldownReason of(String kind, Instant until, Instant triggeredAt, Integer statusCode, String message) {
         return new CooldownReason(kind, until.getEpochSecond(), triggeredAt.getEpochSecond(), statusCode,
-                UpstreamRejected.truncate(message, MAX_MESSAGE));
+                UpstreamRejected.truncate(message, MAX_MESSAGE), null);
+    }
+
+    public CooldownReason withTokenVersion(Long version) {
+        return new CooldownReason(kind, untilUnix, triggeredAtUnix, statusCode, errorMessage, version);
+    }
+
+    /** The reason as stored or emitted; empty for text that is not one of ours (sub2api writes its own). */
+    public static Optional<CooldownReason> parse(String json) {
+        if (json == null || json.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MAPPER.readValue(json, CooldownReason.class));
+        } catch (JsonProcessingException e) {
+            return Optional.empty();
+        }
     }
 
     /**
      * At most {@link SchedulerOutboxEvent#MAX_COOLDOWN_REASON_LENGTH} code points, the bound of the outbox event
      * that carries it: the message is cut until the whole document fits (JSON escaping can lengthen it), so a
-     * 2 KiB upstream message never makes our own event break its schema (issue 7).
+     * 2 KiB upstream message never makes our own event break its schema.
      */
     public String toJson() {
         String json = write(this);
@@ -50,7 +73,7 @@ public record CooldownReason(
         while (excess > 0 && message != null && !message.isEmpty()) {
             int keep = Math.max(0, message.codePointCount(0, message.length()) - excess);
             message = UpstreamRejected.truncate(message, keep);
-            json = write(new CooldownReason(kind, untilUnix, triggeredAtUnix, statusCode, message));
+            json = write(new CooldownReason(kind, untilUnix, triggeredAtUnix, statusCode, message, tokenVersion));
             excess = json.codePointCount(0, json.length()) - SchedulerOutboxEvent.MAX_COOLDOWN_REASON_LENGTH;
         }
         return json;

@@ -1,8 +1,6 @@
 package dev.tokenwarden.cooldown;
 
 import java.time.Clock;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -14,13 +12,14 @@ import org.slf4j.MDC;
 
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.retry.BackgroundPool;
+import dev.tokenwarden.retry.TaskScope;
 import dev.tokenwarden.store.AccountStore;
 import dev.tokenwarden.store.StoreErrors;
 
 /**
  * Runs cooldown plans off the stream thread; a transiently failed database write is retried until it lands. An
  * action that fails for good is counted, logged by class and handed back as finished with nothing to emit, so the
- * coalescing memory never keeps it in flight for good (issue 8).
+ * coalescing memory never keeps it in flight for good.
  */
 public final class CooldownRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CooldownRunner.class);
@@ -31,19 +30,26 @@ public final class CooldownRunner implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
 
     private final OutageDetector outage;
-    private final Consumer<RefreshNeeded> refreshAhead;
+    private final RunAhead refreshAhead;
+
+    /** Starts the forced refresh a cooldown write asked for, as work of the upstream-rejected task that wrote it. */
+    @FunctionalInterface
+    public interface RunAhead {
+        /** @param resumed a previous owner already acted on the 401: a spent refresh token is a crash loss */
+        void start(RefreshNeeded event, TaskScope owner, boolean resumed);
+    }
 
     public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
             int threads, OutageDetector outage) {
-        this(store, settings, retry, clock, threads, outage, refresh -> { });
+        this(store, settings, retry, clock, threads, outage, (refresh, owner, resumed) -> { });
     }
 
     /**
-     * @param refreshAhead starts the forced refresh a cooldown write asked for at once, before its event is emitted
-     *     (issue 10); the event still goes out as its durable record
+     * @param refreshAhead starts the forced refresh a cooldown write asked for at once, before its event is emitted;
+     *     the event still goes out as its durable record
      */
     public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
-            int threads, OutageDetector outage, Consumer<RefreshNeeded> refreshAhead) {
+            int threads, OutageDetector outage, RunAhead refreshAhead) {
         this.outage = outage;
         this.refreshAhead = refreshAhead;
         this.pool = new BackgroundPool("tokenwarden-cooldown", threads, retry.initialBackoff(), retry.maxBackoff(),
@@ -51,19 +57,21 @@ public final class CooldownRunner implements AutoCloseable {
         this.attempt = new CooldownAttempt(store, settings, clock, counters, outage);
     }
 
-    void submit(CooldownPlan plan, long accountId, Consumer<CooldownAttempt.Outcome> onDone) {
+    /** Runs {@code plan} as work of {@code owner}'s task; {@code onDone} gets its outcome exactly once. */
+    void submit(CooldownPlan plan, long accountId, TaskScope owner, Consumer<CooldownAttempt.Outcome> onDone) {
         counters.actions.increment();
         inFlight.incrementAndGet();
-        run(plan, accountId, false, outcome -> {
+        run(plan, accountId, owner, false, outcome -> {
             inFlight.decrementAndGet();
-            outcome.refreshes().forEach(refreshAhead);
+            outcome.refreshes().forEach(refresh -> refreshAhead.start(refresh, owner, outcome.resumed()));
             onDone.accept(outcome);
         });
     }
 
-    private void run(CooldownPlan plan, long accountId, boolean held, Consumer<CooldownAttempt.Outcome> onDone) {
+    private void run(CooldownPlan plan, long accountId, TaskScope owner, boolean held,
+            Consumer<CooldownAttempt.Outcome> onDone) {
         pool.writes().untilDone(() -> {
-            // For the JSON log lines (issue 11): which account and which upstream-rejected event this is.
+            // For the JSON log lines: which account and which upstream-rejected event this is.
             try (var account = MDC.putCloseable("account_id", Long.toString(accountId));
                     var attemptId = MDC.putCloseable("attempt_id", eventId(plan))) {
                 return attempt.run(plan, held);
@@ -76,13 +84,10 @@ public final class CooldownRunner implements AutoCloseable {
                                 error.getClass().getName());
                         onDone.accept(CooldownAttempt.Outcome.nothing("failed"));
                     } else if (outcome.again() != null) {
-                        try {
-                            pool.timer().schedule(() -> run(plan, accountId, true, onDone),
-                                    outcome.again().toMillis(), TimeUnit.MILLISECONDS);
-                        } catch (RejectedExecutionException e) {
-                            // Stopping: the in-flight mark lets the partition's next owner run it again.
-                            onDone.accept(CooldownAttempt.Outcome.nothing("stopped while held"));
-                        }
+                        // A timer of the task: when it closes (or the worker stops) the in-flight mark lets the
+                        // partition's next owner run the action again.
+                        owner.schedule(pool.timer(), outcome.again(), () -> run(plan, accountId, owner, true, onDone),
+                                () -> onDone.accept(CooldownAttempt.Outcome.nothing("its task closed while held")));
                     } else {
                         onDone.accept(outcome);
                     }

@@ -56,6 +56,15 @@ public final class CircuitBreaker {
         }
     }
 
+    /**
+     * The half-open trial's call starts now: its deadline is moved to now plus the trial timeout. A trial admitted long
+     * before its call (it waited for a lock) would otherwise expire while still to come, and admit a second trial.
+     */
+    public void trialStarted() {
+        state.updateAndGet(current -> current.state() == State.HALF_OPEN && current.until() != null
+                ? new Snapshot(State.HALF_OPEN, clock.instant().plus(trialTimeout)) : current);
+    }
+
     /** Without changing anything: how long until a call may be admitted, when none may be now. */
     public java.util.Optional<Duration> refusal() {
         Decision decision = admit(state.get(), clock.instant(), trialTimeout).decision();

@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,11 @@ public final class ProviderGate {
     private final ScheduledExecutorService timer;
 
     // Guarded by this.
-    private final ArrayDeque<CompletableFuture<Admission>> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+
+    /** A job in the queue, and whether the task that queued it still owns it. */
+    private record Waiter(CompletableFuture<Admission> admission, BooleanSupplier owner) {
+    }
     private int free;
     private boolean wakeScheduled;
     private boolean closed;
@@ -95,6 +101,15 @@ public final class ProviderGate {
      * completed on whichever thread frees the slot or on the gate's timer: callers continue asynchronously.
      */
     public CompletableFuture<Admission> admit() {
+        return admit(() -> true);
+    }
+
+    /**
+     * As {@link #admit()}; when the job's turn comes and {@code owner} says its task closed meanwhile (its partition
+     * moved), it is refused with {@link RefreshOutcome.Refusal#OWNER_CLOSED} and takes no slot: a herd queued before a
+     * rebalance must not hold slots waiting on the new owner's locks while this worker's own jobs wait behind it.
+     */
+    public CompletableFuture<Admission> admit(BooleanSupplier owner) {
         Optional<Duration> open = breaker.refusal();
         if (open.isPresent()) {
             return CompletableFuture.completedFuture(
@@ -108,7 +123,7 @@ public final class ProviderGate {
             if (closed) {
                 return CompletableFuture.completedFuture(stopping());
             }
-            waiting.add(mine);
+            waiting.add(new Waiter(mine, owner));
         }
         admitWaiting();
         return mine;
@@ -127,9 +142,15 @@ public final class ProviderGate {
         List<Runnable> completions = new ArrayList<>();
         synchronized (this) {
             while (!waiting.isEmpty() && free > 0) {
-                CompletableFuture<Admission> head = waiting.peek();
+                Waiter waiter = waiting.peek();
+                CompletableFuture<Admission> head = waiter.admission();
                 if (head.isDone()) { // given up by its caller
                     waiting.poll();
+                    continue;
+                }
+                if (!waiter.owner().getAsBoolean()) {
+                    waiting.poll();
+                    completions.add(() -> head.complete(ownerClosed()));
                     continue;
                 }
                 Optional<Duration> wait = bucket == null ? Optional.empty() : bucket.tryTake();
@@ -169,7 +190,7 @@ public final class ProviderGate {
                 }
                 admitWaiting();
             }, Math.max(1, wait.toNanos()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             wakeScheduled = false; // the timer is shut down: close() ends the waiters
         }
     }
@@ -186,10 +207,15 @@ public final class ProviderGate {
         List<CompletableFuture<Admission>> refused;
         synchronized (this) {
             closed = true;
-            refused = new ArrayList<>(waiting);
+            refused = new ArrayList<>();
+            waiting.forEach(w -> refused.add(w.admission()));
             waiting.clear();
         }
         refused.forEach(f -> f.complete(stopping()));
+    }
+
+    private static RefreshOutcome.Refused ownerClosed() {
+        return new RefreshOutcome.Refused(RefreshOutcome.Refusal.OWNER_CLOSED, Duration.ZERO);
     }
 
     private static RefreshOutcome.Refused stopping() {
@@ -212,6 +238,16 @@ public final class ProviderGate {
 
         private Permit(boolean trial) {
             this.trial = trial;
+        }
+
+        /**
+         * The call starts now: a half-open trial's deadline runs from here, not from admission, so a trial that waited
+         * on a lock does not expire and let a second trial through.
+         */
+        public void calling() {
+            if (trial) {
+                breaker.trialStarted();
+            }
         }
 
         /**

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,7 +81,12 @@ public final class Providers implements AutoCloseable {
      * @throws IllegalArgumentException when the platform has no settings
      */
     public CompletableFuture<ProviderGate.Admission> admit(Platform platform) {
-        return gate(platform).admit().whenComplete((admission, error) -> {
+        return admit(platform, () -> true);
+    }
+
+    /** As {@link #admit(Platform)}, for a job that {@code owner} may give up while it waits (its task closed). */
+    public CompletableFuture<ProviderGate.Admission> admit(Platform platform, BooleanSupplier owner) {
+        return gate(platform).admit(owner).whenComplete((admission, error) -> {
             if (admission instanceof RefreshOutcome.Refused refused) {
                 observer.refused(platform, refused.reason());
             }
@@ -149,6 +155,7 @@ public final class Providers implements AutoCloseable {
         }
         boolean accountScoped = refresher.choice(request).accountScoped();
         long sentAt = System.nanoTime();
+        permit.calling();
         try {
             return refresher.refresh(request).whenComplete((outcome, error) -> {
                 observer.called(request.platform(), error != null ? "transient" : ProviderCallObserver.outcome(outcome),

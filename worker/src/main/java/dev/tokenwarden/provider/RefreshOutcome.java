@@ -76,6 +76,8 @@ public sealed interface RefreshOutcome
         /** The provider's concurrency limit is reached. */
         SATURATED,
         /** The worker is stopping; the partition's next owner resumes the job. */
-        STOPPING
+        STOPPING,
+        /** The job's task closed while it waited in the queue: its partition's next owner resumes it. */
+        OWNER_CLOSED
     }
 }

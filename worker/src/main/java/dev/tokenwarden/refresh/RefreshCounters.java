@@ -50,6 +50,13 @@ public final class RefreshCounters {
     /** Jobs that met an account encrypted by sub2api that this worker cannot read (no key): left alone. */
     final LongAdder unreadableEnvelope = new LongAdder();
 
+    /** Attempts that found another worker's fence on the account (it is calling the provider) and look again. */
+    final LongAdder fenceHeldElsewhere = new LongAdder();
+    /** Accounts marked dead because the provider rejected a refresh token nobody replaced (not a crash loss). */
+    final LongAdder refreshTokenRejected = new LongAdder();
+    /** Attempts the database could not serve for want of a table, column or privilege; retried until it can. */
+    final LongAdder schemaErrors = new LongAdder();
+
     /** Refresh writes that cleared the {@code auth_refresh_pending} cooldown a 401 had set. */
     final LongAdder cooldownsCleared = new LongAdder();
 
@@ -86,8 +93,16 @@ public final class RefreshCounters {
         byName.put("failed_jobs", failedJobs::sum);
         byName.put("cancelled", cancelled::sum);
         byName.put("cooldowns_cleared", cooldownsCleared::sum);
+        byName.put("fence_held_elsewhere", fenceHeldElsewhere::sum);
+        byName.put("refresh_token_rejected", refreshTokenRejected::sum);
+        byName.put("schema_errors", schemaErrors::sum);
         byName.put("answer_to_write_micros_total", answerToWriteMicrosTotal::sum);
         byName.put("answer_to_write_micros_max", answerToWriteMicrosMax::get);
+    }
+
+    void answerWritten(long micros) {
+        answerToWriteMicrosTotal.add(micros);
+        answerToWriteMicrosMax.accumulate(micros);
     }
 
     public Map<String, Long> snapshot() {

@@ -12,9 +12,9 @@ import dev.tokenwarden.events.Platform;
  * @param attempt provider attempts already made for this job (transient failures), from 0
  * @param since when the job's first attempt was handed out: the retry-exhausted window is counted from it, so a
  *     job resumed by another worker computes the window the first one may already have written (issue 8)
- * @param resumed the job was taken over from the changelog, or started by a task that took its partition over moments
- *     ago (the event was read again because the previous owner died before committing it): an
- *     {@code invalid_grant} for a token nobody replaced then most likely means the previous owner spent it and died
+ * @param resumed the changelog (or the database, for a 401 replayed after its first pass) shows this job in flight on
+ *     a previous owner: an {@code invalid_grant} for a token nobody replaced then most likely means that owner spent
+ *     it and died. Never inferred from how recently this process started
  */
 public record RefreshJob(long accountId, Platform platform, Duration window, Long observedVersion, boolean force,
         int attempt, Instant since, boolean resumed) {
@@ -30,8 +30,8 @@ public record RefreshJob(long accountId, Platform platform, Duration window, Lon
         return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, true);
     }
 
-    /** The same job, started by a task that took its partition over moments ago. */
-    RefreshJob takenOver() {
+    /** The same job, known to have been in flight on a previous owner. */
+    RefreshJob asResumed() {
         return new RefreshJob(accountId, platform, window, observedVersion, force, attempt, since, true);
     }
 

@@ -24,6 +24,7 @@ import dev.tokenwarden.events.EventType;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.Topic;
+import dev.tokenwarden.retry.TaskScope;
 
 /**
  * The stream side of the refresh path: de-duplicates each event against the partition's memory, hands the
@@ -39,11 +40,6 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
      */
     private static final Duration DRAIN_EVERY = Duration.ofMillis(10);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
-    /**
-     * How long after this task took its partition an event may be one a dead owner already acted on: the events it
-     * had read but not committed come first, within the commit interval and a rebalance (issue 8, item 9).
-     */
-    private static final Duration TAKEOVER_WINDOW = Duration.ofSeconds(30);
 
     private final RefreshDeduplicator deduplicator;
     private final RefreshJobs coordinator;
@@ -52,8 +48,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, RefreshMemory> memory;
-    private JobScope scope;
-    private Instant initialisedAt = Instant.EPOCH;
+    private TaskScope scope;
 
     private record Finished(String key, RefreshJob job, AttemptOutcome.Done outcome) {
     }
@@ -69,8 +64,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.memory = context.getStateStore(RefreshTopology.DEDUP_STORE);
-        this.scope = new JobScope("refresh task " + context.taskId());
-        this.initialisedAt = now();
+        this.scope = new TaskScope("refresh task " + context.taskId());
         // Kafka Streams re-initialises a suspended task's processor: results of the closed scope are not ours.
         finished.clear();
         context.schedule(DRAIN_EVERY, PunctuationType.WALL_CLOCK_TIME, ts -> drainFinished());
@@ -90,10 +84,8 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
             RefreshJob job = RefreshJob.of(event.accountId(), event.platform(),
                     Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
                     now());
-            // Events read again right after a takeover may be ones a dead owner had already acted on.
-            RefreshJob owned = now().isBefore(initialisedAt.plus(TAKEOVER_WINDOW)) ? job.takenOver() : job;
-            coordinator.submitOrJoin(event.eventId(), owned, scope,
-                    outcome -> finished.add(new Finished(key, owned, outcome)));
+            coordinator.submitOrJoin(event.eventId(), job, scope,
+                    outcome -> finished.add(new Finished(key, job, outcome)));
         } else if (decision instanceof DedupDecision.Coalesce coalesce) {
             memory.put(key, coalesce.memory());
             coordinator.counters().coalesced.increment();
@@ -165,7 +157,8 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     /**
      * The task is closing (its partition was revoked, or the worker stops): its jobs that have not called the
      * provider yet are cancelled, so only the partition's next owner — which resumes them from the changelog —
-     * can spend the refresh token (issue 8). Results still queued here are not emitted; the resumed job replays them.
+     * can spend the refresh token. Its retry timers are cancelled with it. Results still queued here are not emitted;
+     * the resumed job replays them.
      */
     @Override
     public void close() {

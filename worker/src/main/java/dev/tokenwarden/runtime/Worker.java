@@ -66,6 +66,9 @@ public final class Worker implements AutoCloseable {
             BackgroundSweep sweep) {
         void close() {
             sweepPublisher.close(CLOSE_STEP);
+            // The gates first, while the refresh pool still runs: jobs queued at a gate end as cancelled (their
+            // partitions' next owners resume them), not as failed jobs meeting a closed executor.
+            providers.close();
             refresh.close();
             cooldown.close();
             store.close();
@@ -74,7 +77,6 @@ public final class Worker implements AutoCloseable {
             } catch (Exception e) {
                 log.warn("closing the lock client failed", e);
             }
-            providers.close();
         }
     }
 

@@ -108,4 +108,21 @@ class CircuitBreakerTest {
 
         assertEquals(open, next);
     }
+
+    @Test
+    void shouldTimeTheTrialFromItsCallNotFromItsAdmissionWhenTheTrialWaitedForALock() {
+        // Given a half-open trial admitted, which then waited longer than the trial timeout for a lock
+        breaker.record(false, PROVIDER_WIDE);
+        clock.advance(OPEN_FOR);
+        assertTrue(breaker.tryAcquire().trial());
+        clock.advance(TRIAL_TIMEOUT.plusSeconds(1));
+
+        // When its call starts
+        breaker.trialStarted();
+
+        // Then no second trial is let through while it runs
+        assertFalse(breaker.tryAcquire().admitted());
+        clock.advance(TRIAL_TIMEOUT.minusSeconds(1));
+        assertFalse(breaker.tryAcquire().admitted());
+    }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Admission before the lock (issue 10): one FIFO queue per provider, a refused job costs only its place. */
+/** Admission before the lock: one FIFO queue per provider, a refused job costs only its place. */
 class ProviderGateTest {
     private static FakeOAuthServer fake;
 
@@ -127,5 +128,25 @@ class ProviderGateTest {
 
     private static ProviderGate.Permit permit(CompletableFuture<ProviderGate.Admission> admission) throws Exception {
         return assertInstanceOf(ProviderGate.Permit.class, admission.get(5, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void shouldRefuseAQueuedJobWhoseTaskClosedWithoutTakingItsSlot() throws Exception {
+        // Given one slot taken, and a job of a task that then closes queued before a job of a task still open
+        ProviderGate gate = gate(1, 0);
+        ProviderGate.Permit first = (ProviderGate.Permit) gate.admit().get();
+        AtomicBoolean movedTaskOpen = new AtomicBoolean(true);
+        CompletableFuture<ProviderGate.Admission> moved = gate.admit(movedTaskOpen::get);
+        CompletableFuture<ProviderGate.Admission> kept = gate.admit(() -> true);
+        movedTaskOpen.set(false);
+
+        // When the slot frees
+        first.close();
+
+        // Then the closed task's job is refused as such and the open task's job gets the slot
+        RefreshOutcome.Refused refused = assertInstanceOf(RefreshOutcome.Refused.class, moved.get(5, TimeUnit.SECONDS));
+        assertEquals(RefreshOutcome.Refusal.OWNER_CLOSED, refused.reason());
+        assertInstanceOf(ProviderGate.Permit.class, kept.get(5, TimeUnit.SECONDS));
+        assertEquals(1, gate.inFlight());
     }
 }

@@ -32,6 +32,7 @@ import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.RefreshReason;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.retry.TaskScope;
 
 /** The stream side of the refresh path (issue 8, item 1), with the jobs scripted by the test. */
 class RefreshProcessorTest {
@@ -47,7 +48,7 @@ class RefreshProcessorTest {
         private final RefreshCounters counters = new RefreshCounters();
 
         @Override
-        public void submit(RefreshJob job, BooleanSupplier owner, Consumer<AttemptOutcome.Done> onDone) {
+        public void submit(RefreshJob job, TaskScope owner, Consumer<AttemptOutcome.Done> onDone) {
             submitted.add(new Submitted(job, owner, onDone));
         }
 

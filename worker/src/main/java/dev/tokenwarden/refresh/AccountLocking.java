@@ -1,0 +1,224 @@
+package dev.tokenwarden.refresh;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tokenwarden.lock.AccountLocks;
+import dev.tokenwarden.lock.LockHandle;
+import dev.tokenwarden.lock.LockResult;
+import dev.tokenwarden.lock.Sub2apiCacheKeys;
+import dev.tokenwarden.store.Account;
+import dev.tokenwarden.store.AccountStore;
+
+/**
+ * Taking, and always releasing, what excludes other refreshers of one account for one attempt:
+ * <ol>
+ * <li>the Redis lock — cheap, and where workers wait for each other; Redis trouble (down, slow, out of pooled
+ *     connections) goes on without it;
+ * <li>the account's fence row in PostgreSQL, claimed with the read, around every provider call. It alone is what
+ *     keeps two workers from sending one refresh token whatever Redis does: a worker that cannot reach Redis (or
+ *     whose pool is exhausted) would otherwise call the provider while another worker holds the Redis lock;
+ * <li>sub2api's own refresh lock, when running beside its inline refresher, from the call until the write.
+ * </ol>
+ * The fence lasts the Redis lock's lease and is renewed every third of it while held; {@link Held#stillHeld()} is
+ * checked just before the provider call, so a process paused past its lease does not call with a token another
+ * worker may already be spending.
+ */
+final class AccountLocking {
+    private static final Logger log = LoggerFactory.getLogger(AccountLocking.class);
+    static final Duration LOCK_RECHECK = Duration.ofMillis(200);
+    static final Duration FENCE_RECHECK = Duration.ofSeconds(1);
+    /** sub2api's lock cannot be awaited (no pub/sub): look again after this; its holder's TTL is 30-60 s at most. */
+    static final Duration SUB2API_RECHECK = Duration.ofMillis(500);
+    /** A fence renewed no later than this before its end still counts as held. */
+    private static final Duration FENCE_MARGIN = Duration.ofSeconds(2);
+
+    private final AccountLocks locks;
+    private final AccountStore store;
+    private final Duration lease;
+    private final Duration maxWait;
+    private final Executor executor;
+    private final ScheduledExecutorService timer;
+    private final RefreshCounters counters;
+    private final String processId = "worker-" + UUID.randomUUID();
+
+    AccountLocking(AccountLocks locks, AccountStore store, Duration lease, Duration maxWait, Executor executor,
+            ScheduledExecutorService timer, RefreshCounters counters) {
+        this.locks = locks;
+        this.store = store;
+        this.lease = lease;
+        this.maxWait = maxWait;
+        this.executor = executor;
+        this.timer = timer;
+        this.counters = counters;
+    }
+
+    /** What {@link #take} got: everything held and the account read under it, or why not and when to look again. */
+    sealed interface Taken permits Held, NotHeld {
+    }
+
+    record NotHeld(Duration retryAfter, String why) implements Taken {
+    }
+
+    /**
+     * Takes the Redis lock (waiting up to a lease for a holder), then the fence with the read. Completes on the
+     * executor; never exceptionally for lock trouble. A database failure of the fence or the read completes
+     * exceptionally, with nothing left held.
+     */
+    CompletableFuture<Taken> take(RefreshJob job) {
+        return locks.acquire(job.accountId(), maxWait).thenApplyAsync(lock -> {
+            LockHandle redis = null;
+            if (lock instanceof LockResult.Held held) {
+                counters.lockAcquired.increment();
+                redis = held.handle();
+            } else if (lock instanceof LockResult.TimedOut) {
+                counters.lockHeldElsewhere.increment();
+                return new NotHeld(LOCK_RECHECK, "lock held elsewhere");
+            } else {
+                counters.lockUnavailable.increment();
+                log.debug("account {}: Redis lock unavailable ({}); the fence alone excludes other workers",
+                        job.accountId(), ((LockResult.Unavailable) lock).reason());
+            }
+            try {
+                return fenceAndRead(job, redis);
+            } catch (RuntimeException e) {
+                release(redis);
+                throw e;
+            }
+        }, executor);
+    }
+
+    private Taken fenceAndRead(RefreshJob job, LockHandle redis) {
+        // One holder per attempt: a retry whose claim committed but whose answer was lost takes its own row back.
+        String holder = processId + ":" + job.accountId() + ":" + job.since().toEpochMilli() + ":" + job.attempt();
+        long claimedAt = System.nanoTime();
+        if (!store.claimFence(job.accountId(), holder, lease)) {
+            counters.fenceHeldElsewhere.increment();
+            release(redis);
+            return new NotHeld(FENCE_RECHECK, "fence held elsewhere");
+        }
+        Held held = new Held(job.accountId(), holder, redis, claimedAt);
+        try {
+            counters.accountReads.increment();
+            held.account = store.find(job.accountId());
+        } catch (IllegalArgumentException e) {
+            held.unreadableRow = true; // credentials not a JSON object: retrying cannot help
+        } catch (RuntimeException e) {
+            held.release();
+            throw e;
+        }
+        return held;
+    }
+
+    /**
+     * sub2api's own refresh lock for this account, one try: held (attached to {@code held}, released with it), or
+     * why not. Unavailable Redis goes on: the fence excludes our workers, the database guard the rest.
+     */
+    CompletableFuture<Optional<NotHeld>> takeSub2api(Held held, RefreshJob job, Account account) {
+        if (!locks.sub2apiCompatible()) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        String key = Sub2apiCacheKeys.lockKey(job.platform().json(), job.accountId(), account.credentials().asMap());
+        return locks.acquireSub2api(key).thenApply(foreign -> {
+            if (foreign instanceof LockResult.Held h) {
+                held.sub2api = h.handle();
+                return Optional.empty();
+            }
+            if (foreign instanceof LockResult.TimedOut) {
+                counters.sub2apiLockHeld.increment();
+                return Optional.of(new NotHeld(SUB2API_RECHECK, "sub2api's refresh lock held"));
+            }
+            counters.lockUnavailable.increment();
+            log.debug("account {}: sub2api's refresh lock unavailable; going on, the fence and the database guard"
+                    + " hold", job.accountId());
+            return Optional.empty();
+        });
+    }
+
+    private static void release(LockHandle handle) {
+        if (handle != null) {
+            handle.release();
+        }
+    }
+
+    /** Everything one attempt holds; {@link #release()} lets go of all of it, once. */
+    final class Held implements Taken {
+        private final long accountId;
+        private final String fenceHolder;
+        private final LockHandle redis;
+        private volatile long fenceHeldSinceNanos;
+        private final AtomicBoolean released = new AtomicBoolean();
+        private ScheduledFuture<?> renewal;
+        private LockHandle sub2api;
+        private Optional<Account> account = Optional.empty();
+        private boolean unreadableRow;
+
+        private Held(long accountId, String fenceHolder, LockHandle redis, long claimedAtNanos) {
+            this.accountId = accountId;
+            this.fenceHolder = fenceHolder;
+            this.redis = redis;
+            this.fenceHeldSinceNanos = claimedAtNanos;
+            long every = Math.max(1, lease.toMillis() / 3);
+            this.renewal = timer.scheduleAtFixedRate(this::renewFence, every, every, TimeUnit.MILLISECONDS);
+        }
+
+        /** The account as read under the fence; empty when deleted or absent. */
+        Optional<Account> account() {
+            return account;
+        }
+
+        /** The row's credentials are no JSON object: nobody can refresh it. */
+        boolean unreadableRow() {
+            return unreadableRow;
+        }
+
+        /** The fence row's holder, released in the refresh write's own transaction where the store allows it. */
+        String fenceHolder() {
+            return fenceHolder;
+        }
+
+        /** Whether the fence still holds with margin: false after a pause past its lease, a failed renewal, a release. */
+        boolean stillHeld() {
+            long heldFor = System.nanoTime() - fenceHeldSinceNanos;
+            return !released.get() && heldFor < lease.minus(FENCE_MARGIN).toNanos();
+        }
+
+        private void renewFence() {
+            long renewedAt = System.nanoTime();
+            try {
+                if (!released.get() && store.claimFence(accountId, fenceHolder, lease)) {
+                    fenceHeldSinceNanos = renewedAt;
+                }
+            } catch (RuntimeException e) {
+                log.warn("account {}: renewing the fence failed ({}); it lapses within {}", accountId,
+                        e.getClass().getSimpleName(), lease);
+            }
+        }
+
+        /** Releases sub2api's lock, the fence and the Redis lock, in that order; idempotent, never throws. */
+        void release() {
+            if (!released.compareAndSet(false, true)) {
+                return;
+            }
+            renewal.cancel(false);
+            AccountLocking.release(sub2api);
+            try {
+                store.releaseFence(accountId, fenceHolder);
+            } catch (RuntimeException e) {
+                log.warn("account {}: releasing the fence failed ({}); it frees itself within {}", accountId,
+                        e.getClass().getSimpleName(), lease);
+            }
+            AccountLocking.release(redis);
+        }
+    }
+}
