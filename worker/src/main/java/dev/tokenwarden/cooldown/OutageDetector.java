@@ -2,9 +2,11 @@ package dev.tokenwarden.cooldown;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -15,7 +17,7 @@ import dev.tokenwarden.events.UpstreamRejected;
 
 /**
  * Tells a 401 storm across many accounts — an upstream outage, or a network-level rejection of one gateway (sub2api
- * #5279, where one bad upstream made every account unschedulable) — from N revoked tokens (issue 9). While one is
+ * #5279, where one bad upstream made every account unschedulable) — from N revoked tokens. While one is
  * declared, no 401 marks an account {@code error}; refreshes go on calmly under the provider's rate limit.
  *
  * <p>Declared for a platform when, within {@code window}, at least {@code minAccounts} distinct accounts of it got a
@@ -41,6 +43,16 @@ public final class OutageDetector {
     private final LongAdder declaredTotal = new LongAdder();
     private final Map<String, long[]> activeCounts = new ConcurrentHashMap<>();
     private static final long COUNT_FOR_MS = 60_000;
+    /**
+     * Gateways are named by their events ({@code source}, up to 256 characters): at most this many are tracked at
+     * once, and accounts per platform or gateway at most {@link #MAX_ACCOUNTS}. Beyond that a storm is plainly under
+     * way; what the bound drops is the oldest sightings.
+     */
+    static final int MAX_SOURCES = 1_000;
+    static final int MAX_ACCOUNTS = 100_000;
+    /** Every 401 sighting older than the window is forgotten at least this often, storm or not. */
+    private static final long PRUNE_EVERY_MS = 10_000;
+    private final AtomicLong prunedAtMs = new AtomicLong();
 
     /**
      * @param activeAccounts active accounts of a platform (its JSON name) in the database; may be cached
@@ -68,8 +80,39 @@ public final class OutageDetector {
             return;
         }
         long now = clock.millis();
-        byPlatform.computeIfAbsent(event.platform().json(), k -> new ConcurrentHashMap<>()).put(event.accountId(), now);
-        bySource.computeIfAbsent(event.source(), k -> new ConcurrentHashMap<>()).put(event.accountId(), now);
+        long pruned = prunedAtMs.get();
+        if (now - pruned >= PRUNE_EVERY_MS && prunedAtMs.compareAndSet(pruned, now)) {
+            prune(now);
+        }
+        if (bySource.size() >= MAX_SOURCES && !bySource.containsKey(event.source())) {
+            prune(now);
+            if (bySource.size() >= MAX_SOURCES) {
+                return; // platform-wide detection still sees it below the bound of sources
+            }
+        }
+        record(byPlatform.computeIfAbsent(event.platform().json(), k -> new ConcurrentHashMap<>()), event, now);
+        record(bySource.computeIfAbsent(event.source(), k -> new ConcurrentHashMap<>()), event, now);
+    }
+
+    private static void record(Map<Long, Long> seen, UpstreamRejected event, long now) {
+        if (seen.size() < MAX_ACCOUNTS || seen.containsKey(event.accountId())) {
+            seen.put(event.accountId(), now);
+        }
+    }
+
+    /** Forgets sightings older than the window, and platforms or gateways with none left. */
+    private void prune(long now) {
+        long oldest = now - settings.window().toMillis();
+        for (Map<String, Map<Long, Long>> byKey : List.of(byPlatform, bySource)) {
+            byKey.values().forEach(seen -> seen.values().removeIf(at -> at < oldest));
+            byKey.values().removeIf(Map::isEmpty);
+        }
+        declared.removeIf(what -> what.startsWith("gateway ") && !bySource.containsKey(what.substring(8)));
+    }
+
+    /** Gateways with sightings tracked now; bounded by {@link #MAX_SOURCES}. */
+    int trackedSources() {
+        return bySource.size();
     }
 
     /** Whether a 401 storm of this platform, or through this gateway, is under way now. */

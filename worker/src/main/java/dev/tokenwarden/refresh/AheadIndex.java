@@ -56,7 +56,7 @@ final class AheadIndex {
         Iterator<Map.Entry<String, Entry>> oldest = entries.entrySet().iterator();
         while (oldest.hasNext()) {
             Map.Entry<String, Entry> head = oldest.next();
-            if (entries.size() <= max && nowMs - head.getValue().startedAtMs() < keep.toMillis()) {
+            if (entries.size() < max && nowMs - head.getValue().startedAtMs() < keep.toMillis()) {
                 return;
             }
             oldest.remove();

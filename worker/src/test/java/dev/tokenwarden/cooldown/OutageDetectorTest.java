@@ -111,4 +111,62 @@ class OutageDetectorTest {
             return this;
         }
     }
+
+    @Test
+    void shouldForgetGatewaysWhoseSightingsAgedOutWithoutAnyStorm() {
+        // Given 401s through 500 gateways, one account each, a while ago
+        MutableNow now = new MutableNow();
+        OutageDetector d = detector(100_000, now.clock());
+        for (long a = 1; a <= 500; a++) {
+            d.observe(unauthorized(a, "gw-" + a));
+        }
+
+        // When the window has passed and one more 401 arrives
+        now.advance(SETTINGS.window().plusSeconds(15));
+        d.observe(unauthorized(1, "gw-new"));
+
+        // Then only the new gateway is still tracked
+        assertEquals(1, d.trackedSources());
+    }
+
+    @Test
+    void shouldTrackAtMostTheBoundOfGatewaysWhatEverSourcesEventsName() {
+        // Given a flood of distinct gateway names within one window
+        OutageDetector d = detector(100_000, Clock.fixed(NOW, ZoneOffset.UTC));
+
+        // When more than the bound arrive
+        for (long a = 1; a <= OutageDetector.MAX_SOURCES + 500; a++) {
+            d.observe(unauthorized(a, "gw-" + a));
+        }
+
+        // Then the map stays at the bound
+        assertEquals(OutageDetector.MAX_SOURCES, d.trackedSources());
+    }
+
+    private static final class MutableNow {
+        private Instant now = NOW;
+
+        Clock clock() {
+            return new Clock() {
+                @Override
+                public java.time.ZoneId getZone() {
+                    return ZoneOffset.UTC;
+                }
+
+                @Override
+                public Clock withZone(java.time.ZoneId zone) {
+                    return this;
+                }
+
+                @Override
+                public Instant instant() {
+                    return now;
+                }
+            };
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+    }
 }
