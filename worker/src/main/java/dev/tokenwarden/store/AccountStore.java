@@ -153,6 +153,34 @@ public final class AccountStore implements AutoCloseable {
         }
     }
 
+    /**
+     * What the worker's statements need and the database lacks — tables, columns, table privileges, the unique
+     * indexes its {@code ON CONFLICT}s infer — each named ({@link SchemaCheck#missing}); empty when complete. Asked
+     * on a refresh-path session, so it sees the schema those statements resolve in. Throws (a Jdbi exception) when
+     * the database does not answer: that is not an incomplete schema.
+     */
+    public List<String> missingSchema() {
+        return hot("schema check", hot -> SchemaCheck.missing(hot.connection()));
+    }
+
+    /** {@link #missingSchema()} is empty. */
+    public boolean schemaComplete() {
+        return missingSchema().isEmpty();
+    }
+
+    /**
+     * Fails start-up on a database the worker cannot fully use, naming each missing object and the remedy
+     * ({@code tokenwarden migrate}), instead of failing each refresh that reaches it.
+     *
+     * @throws SchemaCheck.IncompleteSchemaException when something is missing
+     */
+    public void requireSchema() {
+        List<String> missing = missingSchema();
+        if (!missing.isEmpty()) {
+            throw new SchemaCheck.IncompleteSchemaException(missing);
+        }
+    }
+
     /** The pool's live figures (active, idle, waiting connections); empty when the store has no pool of its own. */
     public Optional<com.zaxxer.hikari.HikariPoolMXBean> pool() {
         return pool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null
