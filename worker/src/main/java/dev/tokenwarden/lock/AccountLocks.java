@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 public interface AccountLocks extends AutoCloseable {
 
     /**
-     * Never blocks: waiting for a holder happens on Redis pub/sub, not on a thread. Never completes
+     * Never blocks: waiting for a holder is a timer's polling, not a thread's wait. Never completes
      * exceptionally; Redis trouble is {@link LockResult.Unavailable}.
      *
      * @param maxWait how long to wait for another holder; zero tries once
@@ -35,6 +35,13 @@ public interface AccountLocks extends AutoCloseable {
     default CompletableFuture<Boolean> answers() {
         return CompletableFuture.completedFuture(true);
     }
+
+    /**
+     * This instance's (= this worker process's) holder id: unique among live instances, stable for the instance's
+     * life. Owner ids written into locks start with it; a caller may derive per-attempt holder ids from it (the
+     * database fence's holder, say).
+     */
+    String holderId();
 
     /** Lock operations sent so far (acquire attempts plus releases), for benchmarks. */
     long operations();

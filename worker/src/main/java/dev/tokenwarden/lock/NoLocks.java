@@ -14,6 +14,13 @@ public final class NoLocks implements AccountLocks {
         return HELD.copy(); // a copy, so no caller can complete or obtrude the shared future
     }
 
+    private final String holderId = "tokenwarden-nolocks:" + java.util.UUID.randomUUID();
+
+    @Override
+    public String holderId() {
+        return holderId;
+    }
+
     /** Always zero: nothing is sent anywhere. */
     @Override
     public long operations() {

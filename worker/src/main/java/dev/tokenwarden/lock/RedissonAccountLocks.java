@@ -7,34 +7,51 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.redisson.Redisson;
-import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Account locks in Redis, one key per account ({@code keyPrefix + accountId}), one Redisson client per
  * instance (= per worker process).
  *
- * <p>Lease: Redisson's watchdog, with {@code lockWatchdogTimeout = lease}. While this process lives,
- * a held lock is renewed to {@code lease} every {@code lease / 3}, so an attempt may take longer than
- * the lease; a crashed or partitioned holder's lock frees itself at most {@code lease} after its last
- * renewal. (Verified in 4.7.0: a non-positive leaseTime in {@code tryLockAsync(wait, lease, unit,
- * threadId)} schedules renewal for that threadId, and unlock cancels it even when the unlock fails.)
+ * <p>A lock is a string key holding its acquisition's owner id ({@link #holderId()} plus a sequence number), taken
+ * with {@code SET key owner NX PX lease} and released with an owner-checked compare-and-delete script: one command
+ * each in the common case. No pub/sub subscription per attempt: a caller that waits for a held lock polls with
+ * backoff (25 ms doubling to 500 ms) within its wait. No renewal traffic for an attempt shorter than a third of the
+ * lease; a longer one is renewed every third of it ({@link RedissonLockHandle}), and a crashed holder's lock frees
+ * itself at most {@code lease} after its last renewal.
+ *
+ * <p>During a rolling deploy a worker of the older version takes the same key as a Redisson {@code RLock}, a hash.
+ * {@code SET NX} on an existing key of any type sets nothing, so such a lock reads as held, as it should; and our
+ * scripts read the key with {@code pcall}, so a hash is simply not ours. The other way round, the older version's
+ * {@code tryLock} script fails on our string key ({@code HEXISTS} on a string: WRONGTYPE), which that version treats
+ * as Redis unavailable and answers by claiming the PostgreSQL fence, the one every attempt of this version claims:
+ * the two formats still exclude each other, through the fence.
+ *
+ * <p>Any Redis failure — refused, timed out, no pooled connection free — is {@link LockResult.Unavailable}: the
+ * database fence every attempt takes carries correctness without Redis.
  */
 public final class RedissonAccountLocks implements AccountLocks {
     static final Duration MIN_LEASE = Duration.ofSeconds(1);
-    /** Watchdog mode: Redisson renews instead of letting a fixed lease run out. */
-    private static final long WATCHDOG_LEASE = -1;
-    /**
-     * Owner ids stand in for Redisson's thread ids, so any thread can release what another acquired.
-     * Started far above real JVM thread ids so a thread-based call on this client could never collide.
-     */
-    private static final long FIRST_OWNER_ID = 1L << 48;
+    static final Duration FIRST_POLL = Duration.ofMillis(25);
+    static final Duration MAX_POLL = Duration.ofMillis(500);
 
     private final String keyPrefix;
+    private final Duration lease;
     private final RedissonClient client;
     private final BackgroundConnector connector;
-    private final AtomicLong nextOwnerId = new AtomicLong(FIRST_OWNER_ID);
+    /** Unique per instance: two instances in one JVM (tests, a blue/green pair) never share an owner id. */
+    private final String holderId = "tokenwarden:" + UUID.randomUUID();
+    private final AtomicLong nextOwnerId = new AtomicLong();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "tokenwarden-lock-timer");
+        t.setDaemon(true);
+        return t;
+    });
     private final LongAdder operations = new LongAdder();
     private final long connectDeadline;
     /** Null unless lock.sub2api-compatible. */
@@ -90,6 +107,7 @@ public final class RedissonAccountLocks implements AccountLocks {
             throw new IllegalArgumentException("keyPrefix must not be blank");
         }
         this.keyPrefix = keyPrefix;
+        this.lease = lease;
         this.client = Redisson.create(LockClientConfig.forLocks(redisUrl, lease, maxHeld));
         this.connector = new BackgroundConnector(client, keyPrefix + "connect-probe");
         this.connectDeadline = System.nanoTime() + connectWait.toNanos();
@@ -151,37 +169,64 @@ public final class RedissonAccountLocks implements AccountLocks {
     }
 
     private CompletableFuture<LockResult> tryLock(long accountId, Duration maxWait) {
-        long ownerId = nextOwnerId.getAndIncrement();
-        RLock lock = client.getLock(keyPrefix + accountId);
-        CompletableFuture<Boolean> attempt;
-        try {
-            attempt = lock.tryLockAsync(maxWait.toMillis(), WATCHDOG_LEASE, TimeUnit.MILLISECONDS, ownerId)
-                    .toCompletableFuture();
-        } catch (RuntimeException e) { // e.g. the client is shutting down
-            return CompletableFuture.completedFuture(unavailable(e));
-        }
-        return answer(attempt, lock, ownerId, maxWait);
-    }
-
-    /**
-     * Bounds the wait even if Redisson never answers. A lock granted after that bound is released at
-     * once: nobody holds its handle, and the watchdog would otherwise keep it alive for good.
-     */
-    private CompletableFuture<LockResult> answer(
-            CompletableFuture<Boolean> attempt, RLock lock, long ownerId, Duration maxWait) {
+        String key = keyPrefix + accountId;
+        String owner = holderId + ":" + nextOwnerId.incrementAndGet();
         CompletableFuture<LockResult> result = new CompletableFuture<>();
-        attempt.whenComplete((acquired, error) -> {
-            LockResult outcome = error != null ? unavailable(error)
-                    : Boolean.TRUE.equals(acquired) ? new LockResult.Held(new RedissonLockHandle(lock, ownerId, operations))
-                    : new LockResult.TimedOut();
-            if (!result.complete(outcome) && outcome instanceof LockResult.Held late) {
-                late.handle().release();
-            }
-        });
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        attempt(key, owner, deadline, FIRST_POLL, result);
+        // Bounds the wait even if Redis never answers. A lock granted after that bound is released at once:
+        // nobody holds its handle (attempt() hands it back when the result is already complete).
         Duration bound = maxWait.plus(LockClientConfig.COMMAND_BUDGET);
         return result.completeOnTimeout(
                 new LockResult.Unavailable("no answer from Redis within " + bound),
                 bound.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One {@code SET NX PX}; held elsewhere: again after {@code pause} (doubling) while the wait lasts. */
+    private void attempt(String key, String owner, long deadline, Duration pause, CompletableFuture<LockResult> result) {
+        if (result.isDone()) {
+            return;
+        }
+        CompletableFuture<Boolean> set;
+        try {
+            set = client.<String>getBucket(key, StringCodec.INSTANCE).setIfAbsentAsync(owner, lease)
+                    .toCompletableFuture();
+        } catch (RuntimeException e) { // e.g. the client is shutting down
+            result.complete(unavailable(e));
+            return;
+        }
+        set.whenComplete((taken, error) -> {
+            if (error != null) {
+                result.complete(unavailable(error));
+            } else if (Boolean.TRUE.equals(taken)) {
+                RedissonLockHandle handle = new RedissonLockHandle(client, key, owner, lease, timer, operations);
+                if (!result.complete(new LockResult.Held(handle))) {
+                    handle.release();
+                }
+            } else {
+                long remaining = deadline - System.nanoTime();
+                if (remaining <= 0) {
+                    result.complete(new LockResult.TimedOut());
+                    return;
+                }
+                long delay = Math.min(remaining, pause.toNanos());
+                Duration next = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
+                try {
+                    timer.schedule(() -> attempt(key, owner, deadline, next, result), delay, TimeUnit.NANOSECONDS);
+                } catch (RuntimeException e) { // closed meanwhile
+                    result.complete(new LockResult.Unavailable("lock client closed"));
+                }
+            }
+        });
+    }
+
+    /**
+     * The prefix of every owner id this instance writes into a lock key: unique per instance (per worker process).
+     * A caller may build its own per-attempt holder ids (e.g. for the database fence) from it.
+     */
+    @Override
+    public String holderId() {
+        return holderId;
     }
 
     private static LockResult.Unavailable unavailable(Throwable error) {
@@ -195,6 +240,7 @@ public final class RedissonAccountLocks implements AccountLocks {
 
     @Override
     public void close() {
+        timer.shutdownNow();
         connector.close();
         if (sub2api != null) {
             sub2api.close();

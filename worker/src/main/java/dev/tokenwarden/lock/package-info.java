@@ -13,6 +13,10 @@
  * {@link dev.tokenwarden.lock.Sub2apiCacheKeys}) is held beside ours while refreshing, in sub2api's protocol
  * (SET NX PX, owner-checked renewal and release).
  *
+ * <p>Our own lock is a string key ({@code SET NX PX}, owner-checked renewal and release scripts), like sub2api's:
+ * one command to take, one to give back, a renewal only for what outlives a third of the lease, polling instead of
+ * a pub/sub subscription while waiting. A Redisson {@code RLock} of an older worker on the same key reads as held.
+ *
  * <p>Contracts: nothing here blocks the calling (stream) thread, and no acquire or release completes
  * exceptionally for Redis trouble. Futures complete on Redisson I/O threads: continuations must not block.
  */

@@ -1,5 +1,7 @@
 package dev.tokenwarden.store;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,6 +14,7 @@ import java.util.function.ToIntFunction;
 
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementExceptions;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.jdbi.v3.postgres.PostgresPlugin;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -85,6 +88,17 @@ public final class AccountStore implements AutoCloseable {
     }
 
     public static AccountStore pooled(WorkerConfig.Database db, int poolSize, Optional<EnvelopeCipher> cipher) {
+        return pooled(db, poolSize, cipher, DaoSessions.Limits.DEFAULT.maxIdle());
+    }
+
+    /** The pool's {@code maxLifetime}: Hikari's default, written down because the sessions are retired under it. */
+    static final Duration POOL_MAX_LIFETIME = Duration.ofMinutes(30);
+
+    /**
+     * @param sessionMaxIdle how long a kept session may sit unused before its connection goes back to the pool
+     */
+    public static AccountStore pooled(WorkerConfig.Database db, int poolSize, Optional<EnvelopeCipher> cipher,
+            Duration sessionMaxIdle) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(dataSource(db));
         config.setPoolName("tokenwarden-db");
@@ -92,11 +106,27 @@ public final class AccountStore implements AutoCloseable {
         config.setMinimumIdle(Math.min(2, poolSize));
         config.setConnectionTimeout(CONNECT_TIMEOUT * 1000L);
         config.setInitializationFailTimeout(-1);
+        config.setMaxLifetime(POOL_MAX_LIFETIME.toMillis());
         HikariDataSource pool = new HikariDataSource(config);
         Jdbi jdbi = plugins(Jdbi.create(pool));
         DaoSessions sessions = DaoSessions.kept(jdbi, Math.max(1, poolSize - OUTSIDE_SESSIONS),
-                Duration.ofSeconds(CONNECT_TIMEOUT));
+                Duration.ofSeconds(CONNECT_TIMEOUT), sessionLimits(POOL_MAX_LIFETIME, sessionMaxIdle),
+                pool::evictConnection);
         return new AccountStore(jdbi, sessions, pool, cipher);
+    }
+
+    /**
+     * A session gives its connection back a tenth of the pool's lifetime early (Hikari itself shortens each
+     * connection's lifetime by up to 2.5%), so the pool retires it, not a server or proxy timeout in between.
+     */
+    static DaoSessions.Limits sessionLimits(Duration poolMaxLifetime, Duration maxIdle) {
+        return new DaoSessions.Limits(poolMaxLifetime.minus(poolMaxLifetime.dividedBy(10)), maxIdle,
+                DaoSessions.Limits.DEFAULT.validateAfter());
+    }
+
+    /** A store over {@code sessions} of the caller's (tests of the session limits). */
+    static AccountStore over(Jdbi jdbi, DaoSessions sessions) {
+        return new AccountStore(jdbi, sessions, () -> { }, Optional.empty());
     }
 
     @Override
@@ -110,14 +140,44 @@ public final class AccountStore implements AutoCloseable {
     }
 
     /**
-     * Whether PostgreSQL answers a trivial query now; false for any failure. Blocks up to the pool's connect
-     * timeout, so a caller that must answer quickly (a readiness probe) bounds it itself.
+     * Whether PostgreSQL answers a trivial query now, asked on one of the sessions the refresh path uses (a broken
+     * one is replaced by the next call, as on that path), never on a spare connection; false for any failure. Blocks
+     * up to the pool's connect timeout (or while every session is busy), so a caller that must answer quickly (a
+     * readiness probe) bounds it itself.
      */
     public boolean answers() {
         try {
-            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+            return hot("readiness query", HotPath::ping);
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /**
+     * What the worker's statements need and the database lacks — tables, columns, table privileges, the unique
+     * indexes its {@code ON CONFLICT}s infer — each named ({@link SchemaCheck#missing}); empty when complete. Asked
+     * on a refresh-path session, so it sees the schema those statements resolve in. Throws (a Jdbi exception) when
+     * the database does not answer: that is not an incomplete schema.
+     */
+    public List<String> missingSchema() {
+        return hot("schema check", hot -> SchemaCheck.missing(hot.connection()));
+    }
+
+    /** {@link #missingSchema()} is empty. */
+    public boolean schemaComplete() {
+        return missingSchema().isEmpty();
+    }
+
+    /**
+     * Fails start-up on a database the worker cannot fully use, naming each missing object and the remedy
+     * ({@code tokenwarden migrate}), instead of failing each refresh that reaches it.
+     *
+     * @throws SchemaCheck.IncompleteSchemaException when something is missing
+     */
+    public void requireSchema() {
+        List<String> missing = missingSchema();
+        if (!missing.isEmpty()) {
+            throw new SchemaCheck.IncompleteSchemaException(missing);
         }
     }
 
@@ -149,7 +209,7 @@ public final class AccountStore implements AutoCloseable {
         return plugins(Jdbi.create(dataSource(db)));
     }
 
-    private static Jdbi plugins(Jdbi jdbi) {
+    static Jdbi plugins(Jdbi jdbi) {
         Jdbi configured = jdbi.installPlugin(new SqlObjectPlugin()).installPlugin(new PostgresPlugin());
         // JDBI's default exception message lists bound values, and those include tokens: never render them.
         configured.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
@@ -180,7 +240,54 @@ public final class AccountStore implements AutoCloseable {
 
     /** The live (not deleted) account, whatever its status; an encrypted row opened (or marked unreadable). */
     public Optional<Account> find(long id) {
-        return sessions.call(s -> s.accounts.findLive(id)).map(this::reveal);
+        return hot("account read", hot -> hot.find(id)).map(this::reveal);
+    }
+
+    /**
+     * The answer of {@link #claimFenceAndFind}.
+     *
+     * @param held whether the caller's holder holds the account's fence now; false: another holder's lease runs
+     *     ({@code account} is then empty and nothing was read)
+     * @param account the live account as {@link #find} reads it, read after the claim; empty when not held or
+     *     when the row is gone
+     * @param lapsedHolder the holder whose lapsed lease this claim took over, or null (the row was free, or ours).
+     *     A clean attempt always deletes its row, so a lapsed row of another holder is evidence that an attempt
+     *     was interrupted, possibly mid-call with the same refresh token.
+     */
+    public record FencedRead(boolean held, Optional<Account> account, String lapsedHolder) {
+        public FencedRead {
+            Objects.requireNonNull(account, "account");
+        }
+    }
+
+    /**
+     * Claims the account's fence for {@code holder} — free, lapsed (its {@code until} passed on the database clock)
+     * or already this holder's (then this is a renewal) — for {@code lease} from the database's {@code now()}, and
+     * only when it holds, reads the account exactly as {@link #find} does. One round trip and one transaction: the
+     * fence row is locked as it stands, claimed, then the account is read in a statement of its own, so a claim that
+     * waited for the previous holder's write-and-release reads that write, never the refresh token it spent.
+     *
+     * <p>The fence is the exclusion that does not depend on Redis: every refresh attempt claims it before its
+     * provider call and keeps it until its write commits ({@link #persistRefresh(long, VersionGuard, Map, Function,
+     * String)} releases it in the write's transaction). Renew a long call with {@link #claimFence} under the same
+     * holder; give it up without a write with {@link #releaseFence}.
+     *
+     * @param holder unique per attempt (a retry of the same attempt may reuse it to take its own row back)
+     */
+    public FencedRead claimFenceAndFind(long accountId, String holder, Duration lease) {
+        Objects.requireNonNull(holder, "holder");
+        double leaseSeconds = leaseSeconds(lease);
+        HotPath.Claimed claimed = hot("fence claim and account read",
+                hot -> hot.claimAndFind(accountId, holder, leaseSeconds));
+        return new FencedRead(claimed.held(), Optional.ofNullable(claimed.stored()).map(this::reveal),
+                claimed.previousHolder());
+    }
+
+    private static double leaseSeconds(Duration lease) {
+        if (lease == null || lease.isNegative() || lease.isZero()) {
+            throw new IllegalArgumentException("lease must be positive, was " + lease);
+        }
+        return lease.toMillis() / 1000.0;
     }
 
     /** Reads of encrypted rows this store could not open (no key, or a failed check), since it started. */
@@ -280,10 +387,7 @@ public final class AccountStore implements AutoCloseable {
      */
     public WriteResult persistRefresh(long id, VersionGuard expected, Map<String, Object> credentialUpdates,
             OutboxRow outbox) {
-        Objects.requireNonNull(outbox, "outbox");
-        Map<String, Object> kept = refreshUpdates(expected, credentialUpdates);
-        boolean applied = mutateWithOutbox(id, outbox, dao -> mergeGuarded(dao, id, expected, kept));
-        return applied ? WriteResult.APPLIED : WriteResult.CONFLICT;
+        return persistRefresh(id, expected, credentialUpdates, outbox, null);
     }
 
     /**
@@ -294,16 +398,56 @@ public final class AccountStore implements AutoCloseable {
      */
     public Optional<SchedulerOutboxEvent> persistRefresh(long id, VersionGuard expected,
             Map<String, Object> credentialUpdates, Function<AccountDao.RowState, SchedulerOutboxEvent> outboxFor) {
+        return persistRefresh(id, expected, credentialUpdates, outboxFor, null);
+    }
+
+    /**
+     * {@link #persistRefresh(long, VersionGuard, Map, Function)} that also releases the account's fence held by
+     * {@code fenceHolder} (null: none) in the same transaction: the release commits exactly when the write's
+     * transaction commits, whether the guard matched (written) or not (another writer won; the attempt is over
+     * either way). A write that fails (rolled back) leaves the fence held, so a caller that keeps retrying the write
+     * keeps excluding other callers; it renews with {@link #claimFence} meanwhile. The write is never refused for a
+     * fence that lapsed meanwhile: the provider has answered, its tokens must land, and the guard decides.
+     */
+    public Optional<SchedulerOutboxEvent> persistRefresh(long id, VersionGuard expected,
+            Map<String, Object> credentialUpdates, Function<AccountDao.RowState, SchedulerOutboxEvent> outboxFor,
+            String fenceHolder) {
+        Objects.requireNonNull(outboxFor, "outboxFor");
         Map<String, Object> kept = refreshUpdates(expected, credentialUpdates);
-        return sessions.call(s -> s.handle.inTransaction(handle -> {
-            if (mergeGuarded(s.accounts, id, expected, kept) == 0) {
-                return Optional.<SchedulerOutboxEvent>empty();
+        return hotTransaction("refresh write", hot -> {
+            HotPath.Written written = mergeGuarded(hot, id, expected, kept);
+            Optional<SchedulerOutboxEvent> event = Optional.empty();
+            if (written.applied()) {
+                event = Optional.of(outboxFor.apply(written.state()));
+                OutboxRow row = OutboxRows.of(event.get());
+                hot.insertOutbox(id, row.payloadJson(), row.dedupKey());
             }
-            SchedulerOutboxEvent event = outboxFor.apply(s.accounts.rowState(id).orElseThrow());
-            OutboxRow row = OutboxRows.of(event);
-            s.outbox.insert(id, row.payloadJson(), row.dedupKey());
-            return Optional.of(event);
-        }));
+            if (fenceHolder != null) {
+                hot.releaseFence(id, fenceHolder);
+            }
+            return event;
+        });
+    }
+
+    /**
+     * {@link #persistRefresh(long, VersionGuard, Map, OutboxRow)} that releases the fence of {@code fenceHolder}
+     * in the write's transaction, as {@link #persistRefresh(long, VersionGuard, Map, Function, String)} does.
+     */
+    public WriteResult persistRefresh(long id, VersionGuard expected, Map<String, Object> credentialUpdates,
+            OutboxRow outbox, String fenceHolder) {
+        Objects.requireNonNull(outbox, "outbox");
+        Map<String, Object> kept = refreshUpdates(expected, credentialUpdates);
+        boolean applied = hotTransaction("refresh write", hot -> {
+            boolean merged = mergeGuarded(hot, id, expected, kept).applied();
+            if (merged) {
+                hot.insertOutbox(id, outbox.payloadJson(), outbox.dedupKey());
+            }
+            if (fenceHolder != null) {
+                hot.releaseFence(id, fenceHolder);
+            }
+            return merged;
+        });
+        return applied ? WriteResult.APPLIED : WriteResult.CONFLICT;
     }
 
     /** The updates as written: checked to carry the new version, without null values or a blank refresh token. */
@@ -315,25 +459,27 @@ public final class AccountStore implements AutoCloseable {
         return withoutEmptyValues(credentialUpdates);
     }
 
-    /** The guarded merge, in the caller's transaction: rows changed (0 = the guard no longer matched). */
-    private int mergeGuarded(AccountDao dao, long id, VersionGuard expected, Map<String, Object> kept) {
-        return expected instanceof VersionGuard.Sealed sealed ? resealMerged(dao, id, sealed, kept)
-                : dao.mergeCredentials(id, json(kept), ((VersionGuard.Plain) expected).storedJson());
+    /** The guarded merge, in the caller's transaction: what it left, or not applied when the guard no longer matched. */
+    private HotPath.Written mergeGuarded(HotPath hot, long id, VersionGuard expected, Map<String, Object> kept)
+            throws SQLException {
+        return expected instanceof VersionGuard.Sealed sealed ? resealMerged(hot, id, sealed, kept)
+                : hot.mergePlain(id, json(kept), ((VersionGuard.Plain) expected).storedJson());
     }
 
     /**
      * Inside the write's transaction: re-reads the stored envelope, and if its fingerprint is still the one read
      * before the provider call, opens it, merges only our keys into the document (like jsonb {@code ||}), seals it
      * afresh (new nonce, fingerprint and projections, AAD with the row's id and platform) and writes it guarded on
-     * that fingerprint. 0 when another writer changed the row.
+     * that fingerprint. Not applied when another writer changed the row.
      */
-    private int resealMerged(AccountDao dao, long id, VersionGuard.Sealed expected, Map<String, Object> updates) {
+    private HotPath.Written resealMerged(HotPath hot, long id, VersionGuard.Sealed expected,
+            Map<String, Object> updates) throws SQLException {
         EnvelopeCipher sealer = cipher.orElseThrow(
                 () -> new IllegalStateException("an encrypted row's write needs sub2api.credential-key"));
-        Optional<Account> stored = dao.findLive(id);
+        Optional<Account> stored = hot.find(id);
         if (stored.isEmpty() || expected.fingerprint() == null
                 || !expected.fingerprint().equals(EnvelopeCipher.storedFingerprint(stored.get().credentials().asMap()))) {
-            return 0;
+            return HotPath.Written.NOT_APPLIED;
         }
         Account row = stored.get();
         Map<String, Object> document;
@@ -344,7 +490,7 @@ public final class AccountStore implements AutoCloseable {
         }
         document.putAll(updates);
         String sealedJson = json(sealer.seal(id, row.platform(), document));
-        return dao.replaceSealedCredentials(id, sealedJson, expected.fingerprint());
+        return hot.replaceSealed(id, sealedJson, expected.fingerprint());
     }
 
     /**
@@ -377,6 +523,36 @@ public final class AccountStore implements AutoCloseable {
         return markDead(asRead.id(), rejectedRefreshToken, message, outbox);
     }
 
+    /**
+     * {@link #markDead(Account, String, String, OutboxRow)} that releases the fence of {@code fenceHolder} in the
+     * same transaction, whether the account changed or not; a failed transaction leaves it held.
+     */
+    public boolean markDead(Account asRead, String rejectedRefreshToken, String message, OutboxRow outbox,
+            String fenceHolder) {
+        Objects.requireNonNull(outbox, "outbox");
+        Objects.requireNonNull(fenceHolder, "fenceHolder");
+        long id = asRead.id();
+        Credentials seen = asRead.credentials();
+        ToIntFunction<AccountDao> mutation;
+        if (seen.isUnreadable()) {
+            mutation = dao -> 0;
+        } else if (seen.versionGuard() instanceof VersionGuard.Sealed sealed) {
+            boolean sameToken = sealed.fingerprint() != null
+                    && Objects.equals(seen.refreshToken().orElse(null), rejectedRefreshToken);
+            mutation = dao -> sameToken ? dao.markErrorAtFingerprint(id, message, sealed.fingerprint()) : 0;
+        } else {
+            mutation = dao -> dao.markError(id, message, rejectedRefreshToken);
+        }
+        return sessions.call(s -> s.handle.inTransaction(handle -> {
+            boolean changed = mutation.applyAsInt(s.accounts) > 0;
+            if (changed) {
+                s.outbox.insert(id, outbox.payloadJson(), outbox.dedupKey());
+            }
+            s.fences.release(id, fenceHolder);
+            return changed;
+        }));
+    }
+
     /** Extends the cooldown to {@code until} unless it already ends at or after it. Returns whether it changed. */
     public boolean extendCooldown(long id, Instant until, String reasonJson, OutboxRow outbox) {
         Objects.requireNonNull(until, "until");
@@ -404,6 +580,68 @@ public final class AccountStore implements AutoCloseable {
             s.outbox.insert(id, outbox.payloadJson(), outbox.dedupKey());
             return true;
         }));
+    }
+
+    /** Work on a session's prepared statements. */
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(HotPath hot) throws SQLException;
+    }
+
+    /** {@code work} in autocommit on a session; a driver failure surfaces as Jdbi's, its text never in ours. */
+    private <T> T hot(String what, SqlWork<T> work) {
+        return sessions.call(s -> {
+            try {
+                return work.run(s.hot());
+            } catch (SQLException e) {
+                throw failed(what, e);
+            }
+        });
+    }
+
+    /**
+     * {@code work} in one transaction on a session: committed when it returns, rolled back when it throws. A
+     * connection whose rollback fails is closed, never handed back with the transaction open (restoring autocommit
+     * would commit it).
+     */
+    private <T> T hotTransaction(String what, SqlWork<T> work) {
+        return sessions.call(s -> {
+            HotPath hot = s.hot();
+            Connection c = hot.connection();
+            boolean open = false;
+            try {
+                c.setAutoCommit(false);
+                open = true;
+                T result = work.run(hot);
+                c.commit();
+                open = false;
+                c.setAutoCommit(true);
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                if (open) {
+                    abandon(c);
+                }
+                throw e instanceof SQLException sql ? failed(what, sql) : (RuntimeException) e;
+            }
+        });
+    }
+
+    private static void abandon(Connection c) {
+        try {
+            c.rollback();
+            c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException rollbackFailed) {
+            try {
+                c.close(); // the session is then found unusable and discarded
+            } catch (SQLException | RuntimeException ignored) {
+                // Already gone.
+            }
+        }
+    }
+
+    /** SQLSTATE only: the driver's message can quote bound values, and those are tokens. */
+    private static RuntimeException failed(String what, SQLException e) {
+        return new UnableToExecuteStatementException(what + " failed (SQLSTATE " + e.getSQLState() + ")", e, null);
     }
 
     private static Map<String, Object> withoutEmptyValues(Map<String, Object> updates) {

@@ -22,6 +22,35 @@ public final class StoreErrors {
     private StoreErrors() {
     }
 
+    /**
+     * A deterministic schema or permission failure: SQLSTATE class 42 (undefined table 42P01 or column 42703,
+     * insufficient privilege 42501, no unique index for an {@code ON CONFLICT} 42P10 …) or an
+     * {@link SchemaCheck.IncompleteSchemaException}. Retrying at once cannot help, yet the account is not at fault:
+     * count and log it per account (by this classification, never by the driver's message, which can quote bound
+     * values and so tokens) and look again later; {@code tokenwarden migrate} or a grant is the fix.
+     */
+    public static boolean isSchemaError(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SchemaCheck.IncompleteSchemaException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("42")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The SQLSTATE of the first SQL failure in the cause chain, or null: safe to log, unlike the message. */
+    public static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+        }
+        return null;
+    }
+
     public static boolean isTransient(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ConnectionException || t instanceof SQLTransientException

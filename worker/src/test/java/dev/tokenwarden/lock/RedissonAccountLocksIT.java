@@ -13,6 +13,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -84,7 +85,7 @@ class RedissonAccountLocksIT {
         long calledAt = System.nanoTime();
         CompletableFuture<LockResult> waiting = second.acquire(ACCOUNT, Duration.ofSeconds(10));
         assertTrue(elapsedSince(calledAt).toMillis() < 200, "acquire must return at once, not wait on the caller");
-        Thread.sleep(300); // the waiter is parked on pub/sub by now
+        Thread.sleep(300); // the waiter is polling by now
         assertFalse(waiting.isDone());
 
         long releasedAt = System.nanoTime();
@@ -191,6 +192,94 @@ class RedissonAccountLocksIT {
         released.join();
 
         assertEquals(3, first.operations() - before);
+    }
+
+    @Test
+    void shouldSendAtMostTwoRedisCommandsForAnUncontendedAcquireAndRelease() throws Exception {
+        // Given a connected worker (its release script already loaded by the first lock)
+        RedissonAccountLocks worker = connectedWorker();
+        try (RedisWire wire = new RedisWire(redis.url())) {
+            Map<String, Long> before = wire.commandCalls();
+
+            // When
+            LockHandle handle = assertInstanceOf(LockResult.Held.class, result(worker.acquire(ACCOUNT, Duration.ZERO)))
+                    .handle();
+            handle.release().get(5, TimeUnit.SECONDS);
+
+            // Then: one SET NX PX and one compare-and-delete script; no subscription, no renewal. INFO commandstats
+            // also counts the GET and DEL the script runs inside Redis; those are no round trips of the client's.
+            Map<String, Long> sent = lockCommands(before, wire.commandCalls());
+            long scripts = sent.getOrDefault("eval", 0L) + sent.getOrDefault("evalsha", 0L);
+            long insideScripts = sent.getOrDefault("get", 0L) + sent.getOrDefault("del", 0L);
+            long fromClient = sent.values().stream().mapToLong(Long::longValue).sum() - insideScripts;
+            assertEquals(1, scripts, sent.toString());
+            assertTrue(insideScripts <= 2 * scripts, sent.toString());
+            assertEquals(2, fromClient, sent.toString());
+        }
+    }
+
+    @Test
+    void shouldNeverDeleteAnotherOwnersLockWhenReleasingLate() throws Exception {
+        // Given A's lock, lost (its key gone, as after its lease ran out) and then taken by B
+        RedissonAccountLocks first = connectedWorker();
+        RedissonAccountLocks second = connectedWorker();
+        LockHandle late = awaitHeld(first, ACCOUNT);
+        try (RedisWire wire = new RedisWire(redis.url())) {
+            wire.call("DEL", keyPrefix + ACCOUNT);
+        }
+        awaitHeld(second, ACCOUNT);
+
+        // When A releases
+        late.release().get(5, TimeUnit.SECONDS);
+
+        // Then B still holds it
+        assertInstanceOf(LockResult.TimedOut.class, result(first.acquire(ACCOUNT, Duration.ZERO)));
+    }
+
+    @Test
+    void shouldTreatALockInTheOldRedissonFormatAsHeld() throws Exception {
+        // Given an RLock (a hash with a TTL) taken by a worker of the previous version during a rolling deploy
+        RedissonAccountLocks worker = connectedWorker();
+        try (RedisWire wire = new RedisWire(redis.url())) {
+            wire.call("HSET", keyPrefix + ACCOUNT, "e3b0c442:281474976710656", "1");
+            wire.call("PEXPIRE", keyPrefix + ACCOUNT, "10000");
+
+            // When
+            LockResult result = result(worker.acquire(ACCOUNT, Duration.ofMillis(300)));
+
+            // Then it is held, and still the old holder's
+            assertInstanceOf(LockResult.TimedOut.class, result);
+            assertEquals("hash", wire.call("TYPE", keyPrefix + ACCOUNT));
+        }
+    }
+
+    @Test
+    void shouldRenewOnlyALockThatOutlivesAThirdOfItsLease() throws Exception {
+        // Given a lock held well past a third of its lease
+        RedissonAccountLocks worker = connectedWorker();
+        LockHandle handle = awaitHeld(worker, ACCOUNT);
+        try (RedisWire wire = new RedisWire(redis.url())) {
+            Thread.sleep(LEASE.toMillis() * 2 / 3 + 200);
+
+            // When
+            long ttl = (Long) wire.call("PTTL", keyPrefix + ACCOUNT);
+
+            // Then it was renewed (a lock left alone would have under a third of the lease left)
+            assertTrue(ttl > LEASE.toMillis() / 2, "ttl " + ttl);
+        }
+        handle.release().get(5, TimeUnit.SECONDS);
+    }
+
+    /** Commands that a lock operation may have sent, leaving out the clients' keep-alives and the test's own. */
+    private static Map<String, Long> lockCommands(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> sent = new java.util.TreeMap<>();
+        after.forEach((command, calls) -> {
+            long delta = calls - before.getOrDefault(command, 0L);
+            if (delta > 0 && !java.util.Set.of("ping", "info", "client", "hello", "select", "auth").contains(command)) {
+                sent.put(command, delta);
+            }
+        });
+        return sent;
     }
 
     private RedissonAccountLocks worker() {
