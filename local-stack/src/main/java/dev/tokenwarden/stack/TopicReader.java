@@ -23,7 +23,19 @@ public final class TopicReader {
 
     /** Everything in the topic now: reads up to the end offsets, so it never waits for records that never come. */
     public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
+        return readAll(bootstrap, topic, "read_committed");
+    }
+
+    /**
+     * Everything in the topic now, aborted and open transactions' records too (read_uncommitted): what a crashed
+     * transactional writer had written, for comparing with what was committed.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readAllUncommitted(String bootstrap, String topic) {
+        return readAll(bootstrap, topic, "read_uncommitted");
+    }
+
+    private static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic, String isolation) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, isolation)) {
             List<TopicPartition> partitions = assignFromBeginning(consumer, topic);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
@@ -37,7 +49,7 @@ public final class TopicReader {
     /** Waits until at least {@code expected} records are there or the timeout passes; returns all it saw. */
     public static List<ConsumerRecord<String, byte[]>> await(String bootstrap, String topic, int expected,
             Duration timeout) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap)) {
+        try (KafkaConsumer<String, byte[]> consumer = consumer(bootstrap, "read_committed")) {
             assignFromBeginning(consumer, topic);
             List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -48,10 +60,10 @@ public final class TopicReader {
         }
     }
 
-    private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
+    private static KafkaConsumer<String, byte[]> consumer(String bootstrap, String isolation) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation),
                 new StringDeserializer(), new ByteArrayDeserializer());
     }
 

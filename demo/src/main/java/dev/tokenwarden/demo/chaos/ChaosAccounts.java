@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -24,6 +26,8 @@ import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 /** The accounts of one scenario: seeded at token version 1, read back as rows that hold no secret. */
 final class ChaosAccounts {
     static final long SEEDED_VERSION = 1L;
+    /** Where {@link #countWrites} records each account write. */
+    static final String WRITES_TABLE = "chaos_account_writes";
 
     record Seeded(long id, Platform platform) {
     }
@@ -144,6 +148,86 @@ final class ChaosAccounts {
             throw new IllegalStateException("cannot read written accounts", e);
         }
         return ids;
+    }
+
+    /** Drops {@code _token_version} from these accounts' credentials, as a sub2api that never wrote one leaves them. */
+    static void stripTokenVersion(WorkerConfig.Database db, List<Long> ids) throws SQLException {
+        try (Connection c = connect(db);
+                PreparedStatement update = c.prepareStatement(
+                        "UPDATE accounts SET credentials = credentials - '_token_version' WHERE id = ANY(?)")) {
+            update.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+            int stripped = update.executeUpdate();
+            if (stripped != ids.size()) {
+                throw new IllegalStateException("stripped _token_version from " + stripped + " accounts, wanted " + ids.size());
+            }
+        }
+    }
+
+    /**
+     * From now on every UPDATE of an accounts row adds a row to {@value #WRITES_TABLE} (id, time, status, token
+     * version, cooldown end): an AFTER UPDATE trigger of this run's database, which the workers cannot skip.
+     */
+    static void countWrites(WorkerConfig.Database db) throws SQLException {
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + WRITES_TABLE + " (account_id BIGINT NOT NULL,"
+                    + " at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), status TEXT, token_version TEXT,"
+                    + " cooldown_until TIMESTAMPTZ)");
+            s.execute("CREATE FUNCTION chaos_count_account_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                    + " INSERT INTO " + WRITES_TABLE + " (account_id, status, token_version, cooldown_until)"
+                    + " VALUES (NEW.id, NEW.status, NEW.credentials->>'_token_version', NEW.temp_unschedulable_until);"
+                    + " RETURN NULL; END $$");
+            s.execute("CREATE TRIGGER chaos_count_account_write AFTER UPDATE ON accounts FOR EACH ROW"
+                    + " EXECUTE FUNCTION chaos_count_account_write()");
+        }
+    }
+
+    /** Account id → rows updated since {@link #countWrites}; accounts never written are absent. */
+    static Map<Long, Integer> writes(WorkerConfig.Database db) {
+        return countsById(db, "SELECT account_id, count(*) FROM " + WRITES_TABLE + " GROUP BY account_id");
+    }
+
+    /**
+     * Account id → change ({@code cooldown_set}, {@code credentials_refreshed}, …) → rows of the
+     * {@code scheduler_outbox} table, read from each row's {@code dedup_key} (the event id).
+     */
+    static Map<Long, Map<String, Integer>> outboxRows(WorkerConfig.Database db) {
+        String sql = "SELECT account_id, split_part(dedup_key, ':', 3), count(*) FROM scheduler_outbox"
+                + " WHERE account_id IS NOT NULL GROUP BY 1, 2";
+        Map<Long, Map<String, Integer>> rows = new TreeMap<>();
+        try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                rows.computeIfAbsent(rs.getLong(1), id -> new TreeMap<>()).put(rs.getString(2), rs.getInt(3));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read scheduler_outbox", e);
+        }
+        return rows;
+    }
+
+    /** Every {@code scheduler_outbox} row's {@code dedup_key}: the id its event on the topic must carry. */
+    static Set<String> outboxKeys(WorkerConfig.Database db) {
+        Set<String> keys = new TreeSet<>();
+        try (Connection c = connect(db); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT dedup_key FROM scheduler_outbox WHERE dedup_key IS NOT NULL")) {
+            while (rs.next()) {
+                keys.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read scheduler_outbox", e);
+        }
+        return keys;
+    }
+
+    private static Map<Long, Integer> countsById(WorkerConfig.Database db, String sql) {
+        Map<Long, Integer> counts = new TreeMap<>();
+        try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                counts.put(rs.getLong(1), rs.getInt(2));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count by account: " + sql, e);
+        }
+        return counts;
     }
 
     private static String versionAbove(long version) {

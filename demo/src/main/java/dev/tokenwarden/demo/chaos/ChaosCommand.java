@@ -25,7 +25,8 @@ public final class ChaosCommand implements CliCommand {
             new KillMidStorm("kill-9", KillMidStorm.Signal.KILL, false),
             new KillMidStorm("kill-9-redis-down", KillMidStorm.Signal.KILL, true),
             new RebalanceOnSlowProvider("partition-moved-slow-provider-redis-down"),
-            new KillMidStorm("sigterm", KillMidStorm.Signal.TERM, false));
+            new KillMidStorm("sigterm", KillMidStorm.Signal.TERM, false),
+            new RunAheadCommitLost("401-run-ahead-commit-lost"));
     private static final int DEFAULT_ACCOUNTS = 2_000;
 
     @Override

@@ -7,10 +7,12 @@ import java.util.Map;
 
 /** A scenario's table row and report entry, built the same way for every scenario. */
 final class ChaosRows {
+    /** A detail shown as its own column: account rows written, where a scenario counts them (else empty). */
+    static final String ACCOUNT_WRITES = "account_writes";
     /** The table's columns, in order; the JSON report has the same keys plus {@code details}. */
     static final List<String> COLUMNS = List.of("scenario", "accounts", "events", "provider_calls",
-            "calls_in_flight_at_kill", "token_reuses", "accounts_refreshed", "accounts_error", "accounts_crash_marked",
-            "wall_s", "settled_after_fault_s", "stop", "verdict");
+            "calls_in_flight_at_kill", "token_reuses", ACCOUNT_WRITES, "accounts_refreshed", "accounts_error",
+            "accounts_crash_marked", "wall_s", "settled_after_fault_s", "stop", "verdict");
 
     /** A detail that qualifies a PASS (e.g. the crash path was not exercised) and is shown beside it. */
     static final String NOTE = "note";
@@ -34,6 +36,7 @@ final class ChaosRows {
         row.put("provider_calls", ledger.total());
         row.put("calls_in_flight_at_kill", inFlightAtKill);
         row.put("token_reuses", ledger.reuses());
+        row.put(ACCOUNT_WRITES, details.get(ACCOUNT_WRITES));
         row.put("accounts_refreshed", judgement.refreshed());
         row.put("accounts_error", judgement.error());
         row.put("accounts_crash_marked", judgement.crashMarked());

@@ -64,6 +64,15 @@ final class ChaosRun implements AutoCloseable {
      */
     static ChaosRun prepare(ChaosScenario.Context ctx, String name, Duration providerLatency, int providerThreads)
             throws IOException {
+        return prepare(ctx, name, providerLatency, providerThreads, Map.of());
+    }
+
+    /**
+     * @param workerSettings what this scenario's workers run with beyond the common settings (e.g. a commit interval),
+     *     applied over them
+     */
+    static ChaosRun prepare(ChaosScenario.Context ctx, String name, Duration providerLatency, int providerThreads,
+            Map<String, String> workerSettings) throws IOException {
         LocalStack stack = ctx.stack();
         String suffix = "-chaos-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         TopicNames topics = TopicNames.defaults().withSuffix(suffix);
@@ -79,6 +88,7 @@ final class ChaosRun implements AutoCloseable {
         s.put(TopicNames.KEY_CREDENTIAL_UPDATED, topics.credentialUpdated());
         s.put(TopicNames.KEY_SCHEDULER_OUTBOX, topics.schedulerOutbox());
         s.put(TopicNames.KEY_DEAD_LETTER, topics.deadLetter());
+        s.putAll(workerSettings);
         WorkerConfig.Database db = bounded(WorkerConfig.Database.from(ConfigSource.of(s)));
         Migrations.apply(db);
         Path stateRoot = Files.createTempDirectory("tokenwarden-chaos-" + name + "-");

@@ -57,6 +57,14 @@ final class GroupView implements AutoCloseable {
      * members, one per named worker, and every partition owned once; empty otherwise (mid-rebalance).
      */
     Optional<Map<String, Set<Integer>>> stableAssignment(Set<String> workers) {
+        return stableAssignment(workers, refreshTopic);
+    }
+
+    /**
+     * The same for another input topic: its tasks may sit on other workers than refresh-needed's (e.g.
+     * upstream-rejected's, a sub-topology of its own).
+     */
+    Optional<Map<String, Set<Integer>>> stableAssignment(Set<String> workers, String topic) {
         ConsumerGroupDescription group;
         try {
             group = admin.describeConsumerGroups(List.of(groupId)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -75,7 +83,7 @@ final class GroupView implements AutoCloseable {
                 return Optional.empty();
             }
             owned.put(worker, m.assignment().topicPartitions().stream()
-                    .filter(tp -> tp.topic().equals(refreshTopic))
+                    .filter(tp -> tp.topic().equals(topic))
                     .map(TopicPartition::partition)
                     .collect(Collectors.toCollection(TreeSet::new)));
         }
@@ -97,20 +105,44 @@ final class GroupView implements AutoCloseable {
 
     /** Records of refresh-needed not yet committed by the group; -1 when the broker does not answer. */
     long inputLag() {
+        return lag(refreshTopic);
+    }
+
+    /** Records of {@code topic} not yet committed by the group; -1 when the broker does not answer. */
+    long lag(String topic) {
         try {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
-                    .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            IntStream.range(0, partitions).forEach(p -> latest.put(new TopicPartition(refreshTopic, p), OffsetSpec.latest()));
+            Map<Integer, Long> committed = committed(topic);
             long lag = 0;
-            for (var e : admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            for (var e : endOffsets(topic).entrySet()) {
+                lag += e.getValue() - committed.getOrDefault(e.getKey(), 0L);
             }
             return lag;
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    /** Partition → the group's committed offset on {@code topic}; a partition never committed is absent. */
+    Map<Integer, Long> committed(String topic) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> all = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Map<Integer, Long> out = new TreeMap<>();
+        all.forEach((tp, offset) -> {
+            if (tp.topic().equals(topic) && offset != null) {
+                out.put(tp.partition(), offset.offset());
+            }
+        });
+        return out;
+    }
+
+    /** Partition → the end offset of {@code topic} (past any transaction marker). */
+    Map<Integer, Long> endOffsets(String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        IntStream.range(0, partitions).forEach(p -> latest.put(new TopicPartition(topic, p), OffsetSpec.latest()));
+        Map<Integer, Long> out = new TreeMap<>();
+        admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+        return out;
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /** Waits on one run's observable state (group, database, provider ledger) with deadlines, printing progress. */
@@ -37,10 +39,16 @@ final class Watch implements AutoCloseable {
 
     /** The assignment once {@code workers} form a stable group owning every partition; throws after the timeout. */
     Map<String, Set<Integer>> awaitStable(Set<String> workers, Duration timeout) throws InterruptedException {
+        return awaitStable(workers, run.topics().refreshNeeded(), timeout);
+    }
+
+    /** The same, as the assignment of {@code topic}'s partitions. */
+    Map<String, Set<Integer>> awaitStable(Set<String> workers, String topic, Duration timeout)
+            throws InterruptedException {
         AtomicReference<Map<String, Set<Integer>>> seen = new AtomicReference<>();
         boolean stable = Deadline.in(timeout).await(() -> {
             failIfAnyDied();
-            Optional<Map<String, Set<Integer>>> a = group.stableAssignment(workers);
+            Optional<Map<String, Set<Integer>>> a = group.stableAssignment(workers, topic);
             a.ifPresent(seen::set);
             return a.isPresent();
         });
@@ -67,28 +75,39 @@ final class Watch implements AutoCloseable {
      * and the provider has seen no call for {@link #QUIET}; false if the timeout passes first.
      */
     boolean awaitSettled(Storm storm, Duration timeout) throws InterruptedException {
+        return awaitSettled(() -> {
+            if (storm.done().isCompletedExceptionally()) {
+                storm.done().join(); // rethrows why a gateway could not send
+            }
+            return storm.done().isDone();
+        }, group::inputLag, timeout);
+    }
+
+    /**
+     * Until {@code sent} holds, every account is refreshed or marked error, {@code lag} (what the group has not
+     * committed of the inputs that matter) is 0, and the provider has seen no call for {@link #QUIET}; false if the
+     * timeout passes first.
+     */
+    boolean awaitSettled(BooleanSupplier sent, LongSupplier lag, Duration timeout) throws InterruptedException {
         Deadline deadline = Deadline.in(timeout);
         long lastCalls = -1;
         long quietSince = System.nanoTime();
         while (!deadline.passed()) {
-            if (storm.done().isCompletedExceptionally()) {
-                storm.done().join(); // rethrows why a gateway could not send
-            }
             ChaosAccounts.Progress p = ChaosAccounts.progress(run.database());
-            long lag = group.inputLag();
+            long behind = lag.getAsLong();
             long calls = run.oauth().totalCalls();
-            boolean finished = storm.done().isDone() && p.finished() == p.total() && lag == 0;
+            boolean finished = sent.getAsBoolean() && p.finished() == p.total() && behind == 0;
             if (!finished || calls != lastCalls) {
                 lastCalls = calls;
                 quietSince = System.nanoTime();
             } else if (System.nanoTime() - quietSince >= QUIET.toNanos()) {
-                print(p, lag);
+                print(p, behind);
                 return true;
             }
-            printEvery(p, lag);
+            printEvery(p, behind);
             Thread.sleep(Deadline.POLL.toMillis());
         }
-        print(ChaosAccounts.progress(run.database()), group.inputLag());
+        print(ChaosAccounts.progress(run.database()), lag.getAsLong());
         return false;
     }
 

@@ -2,6 +2,7 @@ package dev.tokenwarden.demo.chaos;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +82,29 @@ final class WorkerProcess implements AutoCloseable {
         signalledNanos = System.nanoTime();
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * SIGSTOP: the process stays, holding its sockets and its group membership, but does nothing more (no write, no
+     * commit, no heartbeat) until {@link #thaw()} or a kill.
+     */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen process goes on where it stopped. */
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    /** Sends {@code kill -<name>} to this process only, by its pid; throws if kill says it failed. */
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        String said = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " (" + this.name + ") failed: " + said);
+        }
     }
 
     /** SIGTERM: the worker's shutdown hook closes it; returns at once. */
