@@ -2,7 +2,6 @@ package dev.tokenwarden.refresh;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,7 +29,8 @@ import dev.tokenwarden.store.AccountStore;
  *     whose pool is exhausted) would otherwise call the provider while another worker holds the Redis lock;
  * <li>sub2api's own refresh lock, when running beside its inline refresher, from the call until the write.
  * </ol>
- * The fence lasts the Redis lock's lease and is renewed every third of it while held; {@link Held#stillHeld()} is
+ * The fence is claimed in one transaction with the account's read, and released in the refresh write's own
+ * transaction. It lasts the Redis lock's lease and is renewed every third of it while held; {@link Held#stillHeld()} is
  * checked just before the provider call, so a process paused past its lease does not call with a token another
  * worker may already be spending.
  */
@@ -50,7 +50,6 @@ final class AccountLocking {
     private final Executor executor;
     private final ScheduledExecutorService timer;
     private final RefreshCounters counters;
-    private final String processId = "worker-" + UUID.randomUUID();
 
     AccountLocking(AccountLocks locks, AccountStore store, Duration lease, Duration maxWait, Executor executor,
             ScheduledExecutorService timer, RefreshCounters counters) {
@@ -100,23 +99,26 @@ final class AccountLocking {
 
     private Taken fenceAndRead(RefreshJob job, LockHandle redis) {
         // One holder per attempt: a retry whose claim committed but whose answer was lost takes its own row back.
-        String holder = processId + ":" + job.accountId() + ":" + job.since().toEpochMilli() + ":" + job.attempt();
+        String holder = locks.holderId() + ":" + job.accountId() + ":" + job.since().toEpochMilli() + ":"
+                + job.attempt();
         long claimedAt = System.nanoTime();
-        if (!store.claimFence(job.accountId(), holder, lease)) {
+        AccountStore.FencedRead read;
+        try {
+            counters.accountReads.increment();
+            read = store.claimFenceAndFind(job.accountId(), holder, lease);
+        } catch (IllegalArgumentException e) {
+            // The row's credentials are no JSON object: nobody can refresh it; give back whatever was claimed.
+            Held held = new Held(job.accountId(), holder, redis, claimedAt, null);
+            held.unreadableRow = true;
+            return held;
+        }
+        if (!read.held()) {
             counters.fenceHeldElsewhere.increment();
             release(redis);
             return new NotHeld(FENCE_RECHECK, "fence held elsewhere");
         }
-        Held held = new Held(job.accountId(), holder, redis, claimedAt);
-        try {
-            counters.accountReads.increment();
-            held.account = store.find(job.accountId());
-        } catch (IllegalArgumentException e) {
-            held.unreadableRow = true; // credentials not a JSON object: retrying cannot help
-        } catch (RuntimeException e) {
-            held.release();
-            throw e;
-        }
+        Held held = new Held(job.accountId(), holder, redis, claimedAt, read.lapsedHolder());
+        held.account = read.account();
         return held;
     }
 
@@ -162,11 +164,14 @@ final class AccountLocking {
         private LockHandle sub2api;
         private Optional<Account> account = Optional.empty();
         private boolean unreadableRow;
+        private final String lapsedHolder;
+        private volatile boolean releasedByWrite;
 
-        private Held(long accountId, String fenceHolder, LockHandle redis, long claimedAtNanos) {
+        private Held(long accountId, String fenceHolder, LockHandle redis, long claimedAtNanos, String lapsedHolder) {
             this.accountId = accountId;
             this.fenceHolder = fenceHolder;
             this.redis = redis;
+            this.lapsedHolder = lapsedHolder;
             this.fenceHeldSinceNanos = claimedAtNanos;
             long every = Math.max(1, lease.toMillis() / 3);
             this.renewal = timer.scheduleAtFixedRate(this::renewFence, every, every, TimeUnit.MILLISECONDS);
@@ -182,9 +187,22 @@ final class AccountLocking {
             return unreadableRow;
         }
 
-        /** The fence row's holder, released in the refresh write's own transaction where the store allows it. */
+        /** The fence row's holder, released in the write's own transaction ({@link #releasedByWrite()}). */
         String fenceHolder() {
             return fenceHolder;
+        }
+
+        /** A write committed and deleted the fence row in its transaction: {@link #release()} need not. */
+        void releasedByWrite() {
+            releasedByWrite = true;
+        }
+
+        /**
+         * The fence was taken over from another holder whose lease lapsed: a clean attempt always deletes its row, so
+         * that attempt was cut off, possibly after it had sent this very refresh token.
+         */
+        boolean tookOverAnInterruptedAttempt() {
+            return lapsedHolder != null;
         }
 
         /** Whether the fence still holds with margin: false after a pause past its lease, a failed renewal, a release. */
@@ -196,7 +214,8 @@ final class AccountLocking {
         private void renewFence() {
             long renewedAt = System.nanoTime();
             try {
-                if (!released.get() && store.claimFence(accountId, fenceHolder, lease)) {
+                // A renewal never creates the row: after the write released it, it must stay released.
+                if (!released.get() && store.renewFence(accountId, fenceHolder, lease)) {
                     fenceHeldSinceNanos = renewedAt;
                 }
             } catch (RuntimeException e) {
@@ -213,7 +232,9 @@ final class AccountLocking {
             renewal.cancel(false);
             AccountLocking.release(sub2api);
             try {
-                store.releaseFence(accountId, fenceHolder);
+                if (!releasedByWrite) {
+                    store.releaseFence(accountId, fenceHolder);
+                }
             } catch (RuntimeException e) {
                 log.warn("account {}: releasing the fence failed ({}); it frees itself within {}", accountId,
                         e.getClass().getSimpleName(), lease);

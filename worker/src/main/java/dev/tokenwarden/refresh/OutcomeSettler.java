@@ -98,16 +98,16 @@ final class OutcomeSettler {
                         List.of(), List.of(event), "retry-exhausted window already written"));
     }
 
-    /** The provider answered; {@code crashEvidence}: a previous attempt on this account was cut off mid-call. */
+    /** The provider answered; its writes release the attempt's fence in their own transactions. */
     CompletableFuture<AttemptOutcome> afterCall(RefreshJob job, Account account, RefreshDecision.Refresh refresh,
-            RefreshOutcome outcome, boolean crashEvidence) {
+            RefreshOutcome outcome, AccountLocking.Held locks) {
         if (outcome instanceof RefreshOutcome.Refreshed refreshed) {
             long answeredAt = System.nanoTime();
-            return writes.untilDone(() -> persist(job, account, refresh, refreshed, answeredAt), job.accountId(),
-                    counters.dbRetries::increment);
+            return writes.untilDone(() -> persist(job, account, refresh, refreshed, answeredAt, locks),
+                    job.accountId(), counters.dbRetries::increment);
         }
         if (outcome instanceof RefreshOutcome.InvalidGrant invalid) {
-            return writes.untilDone(() -> afterInvalidGrant(job, refresh, invalid, crashEvidence), job.accountId(),
+            return writes.untilDone(() -> afterInvalidGrant(job, refresh, invalid, locks), job.accountId(),
                     counters.dbRetries::increment);
         }
         if (outcome instanceof RefreshOutcome.Transient failure) {
@@ -132,7 +132,7 @@ final class OutcomeSettler {
 
     /** Step 5: the provider may already have rotated the token, so this write is retried until it lands. */
     private AttemptOutcome persist(RefreshJob job, Account account, RefreshDecision.Refresh refresh,
-            RefreshOutcome.Refreshed refreshed, long answeredAtNanos) {
+            RefreshOutcome.Refreshed refreshed, long answeredAtNanos, AccountLocking.Held locks) {
         long newVersion = nextVersion(refresh.expectedVersion());
         Map<String, Object> updates = new HashMap<>(refreshed.credentialUpdates());
         updates.put(CredentialKeys.TOKEN_VERSION, newVersion);
@@ -140,7 +140,9 @@ final class OutcomeSettler {
         Instant writtenAt = Instant.ofEpochMilli(newVersion);
         Optional<SchedulerOutboxEvent> committed = store.persistRefresh(job.accountId(), refresh.guard(), updates,
                 row -> SchedulerOutboxEvent.accountChanged(job.accountId(), OutboxChange.CREDENTIALS_REFRESHED,
-                        newVersion, row.cooldownUntil(), row.cooldownReason(), row.status(), writtenAt));
+                        newVersion, row.cooldownUntil(), row.cooldownReason(), row.status(), writtenAt),
+                locks.fenceHolder());
+        locks.releasedByWrite(); // committed, guard matched or not
         if (committed.isPresent()) {
             counters.answerWritten((System.nanoTime() - answeredAtNanos) / 1_000);
             counters.refreshed.increment();
@@ -174,7 +176,7 @@ final class OutcomeSettler {
      * the job in flight on a previous owner, or the fence was taken over from a holder that never released it).
      */
     private AttemptOutcome afterInvalidGrant(RefreshJob job, RefreshDecision.Refresh refresh,
-            RefreshOutcome.InvalidGrant invalid, boolean crashEvidence) {
+            RefreshOutcome.InvalidGrant invalid, AccountLocking.Held locks) {
         Optional<Account> now = store.find(job.accountId());
         if (now.isEmpty()) {
             return AttemptOutcome.Done.quietly(null, "account gone");
@@ -184,12 +186,16 @@ final class OutcomeSettler {
             counters.raceRecovered.increment();
             return replay(now.get(), job, "another writer refreshed first");
         }
-        boolean crashLoss = (job.resumed() || crashEvidence) && SPENT_TOKEN_CODES.contains(invalid.code());
+        boolean crashLoss = (job.resumed() || locks.tookOverAnInterruptedAttempt())
+                && SPENT_TOKEN_CODES.contains(invalid.code());
         String message = crashLoss ? Account.REFRESH_INTERRUPTED : Account.REFRESH_TOKEN_REJECTED + " " + invalid.code();
         SchedulerOutboxEvent outbox = SchedulerOutboxEvent.accountChanged(job.accountId(), OutboxChange.STATUS_ERROR,
                 now.get().revision(), null, null, Account.STATUS_ERROR, clock.instant());
         // Guarded on the token the provider rejected (plaintext) or the fingerprint of the document that held it.
-        if (!store.markDead(now.get(), refresh.refreshToken(), message, OutboxRows.of(outbox))) {
+        boolean marked = store.markDead(now.get(), refresh.refreshToken(), message, OutboxRows.of(outbox),
+                locks.fenceHolder());
+        locks.releasedByWrite();
+        if (!marked) {
             return AttemptOutcome.Done.quietly(refresh.expectedVersion(), "already marked error or token changed");
         }
         counters.markedDead.increment();

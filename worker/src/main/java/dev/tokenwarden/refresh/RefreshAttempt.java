@@ -142,7 +142,7 @@ final class RefreshAttempt {
         }
         counters.providerCalls.increment();
         return always(() -> providers.refresh(request, permit).thenComposeAsync(
-                outcome -> settler.afterCall(job, account, refresh, outcome, false), executor),
+                outcome -> settler.afterCall(job, account, refresh, outcome, locks), executor),
                 () -> hold.complete(null));
     }
 

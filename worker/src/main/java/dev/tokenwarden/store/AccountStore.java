@@ -357,11 +357,19 @@ public final class AccountStore implements AutoCloseable {
     }
 
     /**
-     * Takes the account's refresh fence for {@code lease} unless another holder has it: the Redis lock's stand-in
-     * while Redis is down. True when {@code holder} holds it now.
+     * Takes the account's refresh fence for {@code lease} unless another holder has it. True when {@code holder} holds
+     * it now.
      */
     public boolean claimFence(long accountId, String holder, Duration lease) {
         return sessions.call(s -> s.fences.claim(accountId, holder, lease.toMillis() / 1000.0)) == 1;
+    }
+
+    /**
+     * Extends the lease of {@code holder}'s fence on the account; false when the row is not {@code holder}'s (released
+     * by the write, or taken over after it lapsed). Never takes a free fence.
+     */
+    public boolean renewFence(long accountId, String holder, Duration lease) {
+        return sessions.call(s -> s.fences.renew(accountId, holder, lease.toMillis() / 1000.0)) == 1;
     }
 
     public void releaseFence(long accountId, String holder) {

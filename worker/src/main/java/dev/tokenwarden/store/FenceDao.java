@@ -8,7 +8,10 @@ import org.jdbi.v3.sqlobject.customizer.Bind;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 
-/** {@code tokenwarden_refresh_fence}: a per-account lease in PostgreSQL, used only while Redis is down. */
+/**
+ * {@code tokenwarden_refresh_fence}: a per-account lease in PostgreSQL that every refresh attempt holds from its read to
+ * its write, so no two workers send one refresh token whatever Redis does.
+ */
 public interface FenceDao {
 
     /** Takes the account's fence when it is free, expired, or already ours; returns 1 when held now. */
@@ -30,6 +33,16 @@ public interface FenceDao {
              WHERE account_id = :id""")
     @RegisterConstructorMapper(Fence.class)
     Optional<Fence> find(@Bind("id") long accountId);
+
+    /**
+     * Extends the holder's own lease; never creates a row: a renewal that comes after the write released the fence must
+     * not take it again. Returns 1 when renewed.
+     */
+    @SqlUpdate("""
+            UPDATE tokenwarden_refresh_fence
+               SET until = now() + make_interval(secs => :leaseSeconds)
+             WHERE account_id = :id AND holder = :holder""")
+    int renew(@Bind("id") long accountId, @Bind("holder") String holder, @Bind("leaseSeconds") double leaseSeconds);
 
     @SqlUpdate("DELETE FROM tokenwarden_refresh_fence WHERE account_id = :id AND holder = :holder")
     int release(@Bind("id") long accountId, @Bind("holder") String holder);

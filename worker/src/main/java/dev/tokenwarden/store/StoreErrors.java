@@ -67,20 +67,4 @@ public final class StoreErrors {
         return false;
     }
 
-    /**
-     * A table, column or privilege the worker needs is missing (SQLSTATE 42P01, 42703, 42883, 42501): the same
-     * statement fails the same way until someone runs {@code tokenwarden migrate} or grants it, so it is neither
-     * retried at once nor a reason to give the account up.
-     */
-    public static boolean isSchemaError(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                    && SCHEMA_STATES.contains(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static final Set<String> SCHEMA_STATES = Set.of("42P01", "42703", "42883", "42501");
 }

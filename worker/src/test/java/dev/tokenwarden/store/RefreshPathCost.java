@@ -30,8 +30,11 @@ import dev.tokenwarden.stack.SharedStack;
  * SqlObject read and write the store used before, the prepared statements it uses now, and the fence's share of a
  * refresh. Wall time includes the round trips to the (local) server; CPU is this thread's only (the client's
  * mapping and binding). Figures are printed, never asserted: they depend on the machine and its load.
+ *
+ * <p>A measurement, not a test: its name matches neither {@code *Test} nor {@code *IT}, so {@code scripts/test} skips
+ * it. Run it alone: {@code ./mvnw -pl worker -am test -Dtest=RefreshPathCost -Dsurefire.failIfNoSpecifiedTests=false}.
  */
-class RefreshPathCostIT {
+class RefreshPathCost {
     private static final int WARMUP = 1_000;
     private static final int MEASURED = 800;
     /** Rounds over all operations in turn; the lowest figure of each is printed, the least disturbed by load. */
@@ -105,7 +108,7 @@ class RefreshPathCostIT {
         // Then
         System.out.printf("%nrefresh path, per call (best of %d rounds of %d warm calls; the two fence rows subtract"
                 + " a releaseFence): wall µs / client CPU µs%n", ROUNDS, MEASURED);
-        best.forEach(RefreshPathCostIT::print);
+        best.forEach(RefreshPathCost::print);
         assertEquals(Optional.empty(), jdbi.withHandle(h -> h.createQuery(
                 "SELECT holder FROM tokenwarden_refresh_fence WHERE account_id = :id AND holder LIKE 'h%'")
                 .bind("id", id).mapTo(String.class).findOne()));
