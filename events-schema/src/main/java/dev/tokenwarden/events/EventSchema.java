@@ -33,7 +33,9 @@ final class EventSchema {
     private static final SchemaValidatorsConfig CONFIG = SchemaValidatorsConfig.builder()
             // 2020-12 treats "format" as an annotation; without this a bad date-time passes.
             .formatAssertionsEnabled(true)
-            .pathType(PathType.JSON_PATH)
+            // Messages are built from path segments, never from networknt's path text; but networknt renders that text
+            // while validating, and its JSON_PATH form throws on an empty property name (a header map may hold one).
+            .pathType(PathType.JSON_POINTER)
             .build();
     private static final Map<EventType<?>, EventSchema> CACHE = new ConcurrentHashMap<>();
 

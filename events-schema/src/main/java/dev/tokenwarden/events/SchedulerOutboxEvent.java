@@ -54,6 +54,41 @@ public record SchedulerOutboxEvent(
                 occurredAt);
     }
 
+    /**
+     * As {@link #accountChanged(long, OutboxChange, long, Instant, String, String, Instant)}, for a change that is one
+     * of several kinds on the same account (a rate limit, a scope's rate limit, an overload): its id is
+     * {@code account_changed:{accountId}:{change}:{qualifier}:{mutation}}, so two kinds ending at the same moment
+     * never share an id (nor an outbox dedup key).
+     *
+     * @param qualifier at most {@value #MAX_QUALIFIER_LENGTH} characters of {@code [a-z0-9_.:-]}
+     */
+    public static SchedulerOutboxEvent accountChanged(
+            long accountId,
+            OutboxChange change,
+            String qualifier,
+            long mutation,
+            Instant cooldownUntil,
+            String cooldownReason,
+            String status,
+            Instant occurredAt) {
+        if (qualifier == null || !qualifier.matches("[a-z0-9_.:-]{1," + MAX_QUALIFIER_LENGTH + "}")) {
+            throw new IllegalArgumentException("an event id qualifier is 1-" + MAX_QUALIFIER_LENGTH
+                    + " characters of [a-z0-9_.:-]");
+        }
+        return new SchedulerOutboxEvent(
+                eventIdPrefix(accountId, change) + qualifier + ":" + mutation,
+                ACCOUNT_CHANGED,
+                accountId,
+                change,
+                cooldownUntil,
+                Text.truncate(cooldownReason, MAX_COOLDOWN_REASON_LENGTH),
+                Text.truncate(status, MAX_STATUS_LENGTH),
+                occurredAt);
+    }
+
+    /** Leaves the longest id (the 128 code points of the schema) room for the longest account id and mutation. */
+    public static final int MAX_QUALIFIER_LENGTH = 48;
+
     /** {@code account_changed:{accountId}:{change}:{mutation}}; also the outbox row's {@code dedup_key}. */
     public static String eventId(long accountId, OutboxChange change, long mutation) {
         return eventIdPrefix(accountId, change) + mutation;

@@ -58,6 +58,11 @@ final class Mutations {
         if (field.types().contains("string")) {
             choices.add(Tuple.of(3, badString(field)));
         }
+        if (field.types().contains("object")) {
+            choices.add(Tuple.of(3, Arbitraries.of(SchemaDocuments.headerObject(41), "{\"Retry-After\": \"1\"}",
+                    "{\"retry-after\": 1}", "{\"retry-after\": null}", "{\"\": \"1\"}", "{\"a\\n\": \"1\"}",
+                    "{\"" + "a".repeat(101) + "\": \"1\"}", "{\"a\": \"" + "b".repeat(257) + "\"}")));
+        }
         return Arbitraries.frequencyOf(choices);
     }
 

@@ -110,7 +110,27 @@ final class SchemaDocuments {
         if (field.types().contains("string")) {
             choices.add(Tuple.of(3, validString(field)));
         }
+        if (field.types().contains("object")) {
+            choices.add(Tuple.of(3, Arbitraries.of(HEADER_OBJECTS)));
+        }
         return Arbitraries.frequencyOf(choices);
+    }
+
+    /** Header maps at their edges: none, one, the longest name and value, the most names, an escaped name. */
+    private static final List<String> HEADER_OBJECTS = List.of(
+            "{}",
+            "{\"anthropic-ratelimit-unified-5h-status\": \"rejected\", \"anthropic-ratelimit-unified-5h-reset\": \"1752192000\"}",
+            "{\"x-codex-primary-window-minutes\": \"300\", \"x-codex-primary-used-percent\": \"100.0\", \"retry-after\": \"\"}",
+            "{\"" + "a".repeat(100) + "\": \"" + "\uD83D\uDD11".repeat(256) + "\"}",
+            "{\"x-ratelimit-\\u0072eset\": \"1\"}",
+            headerObject(40));
+
+    static String headerObject(int names) {
+        StringBuilder text = new StringBuilder("{");
+        for (int i = 0; i < names; i++) {
+            text.append(i == 0 ? "" : ", ").append("\"x-ratelimit-h").append(i).append("\": \"").append(i).append('"');
+        }
+        return text.append('}').toString();
     }
 
     private static Arbitrary<String> validString(SchemaField field) {

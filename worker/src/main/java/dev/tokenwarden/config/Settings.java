@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.tokenwarden.cooldown.AdaptiveCooldown;
 import dev.tokenwarden.cooldown.CooldownPolicy;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
@@ -128,6 +129,18 @@ public final class Settings {
             "how long a 401 waits before it marks an account error, so a storm is seen before its first accounts die"
                     + " (0s-5m)");
 
+    public static final Setting COOLDOWN_RATE_LIMIT_MAX = Setting.optional("cooldown.rate-limit-max", "8d",
+            "cap on a rate-limit window the upstream announced (its headers, Retry-After, resets_at); a weekly window"
+                    + " is a week (1m-30d)");
+    public static final Setting COOLDOWN_ADAPTIVE = Setting.optional("cooldown.adaptive", AdaptiveCooldown.DEFAULT_STATUSES,
+            "[platform:]status entries whose cooldown starts at cooldown.adaptive-start and doubles for each repeated"
+                    + " rejection, up to the policy's duration for that status; empty: none");
+    public static final Setting COOLDOWN_ADAPTIVE_START = Setting.optional("cooldown.adaptive-start", "30s",
+            "the first cooldown of an adaptive status, and how long an overload storm holds each account (1s-1h)");
+    public static final Setting COOLDOWN_ADAPTIVE_WINDOW = Setting.optional("cooldown.adaptive-window", "10m",
+            "a rejection this soon after the last adaptive window ended doubles the next; a quiet window starts over"
+                    + " (1s-1d)");
+
     public static final Setting SHUTDOWN_TIMEOUT = Setting.optional("shutdown.timeout", "25s",
             "a stop (SIGTERM) takes at most this long in all, under the 30 s grace container platforms give (1s-10m)");
     public static final Setting SHUTDOWN_ANSWER_DRAIN = Setting.optional("shutdown.answer-drain", "20s",
@@ -182,7 +195,8 @@ public final class Settings {
             SWEEP_INTERVAL, SWEEP_WINDOW, SWEEP_PAGE_SIZE,
             COOLDOWN_POLICY, COOLDOWN_AUTH_PENDING, COOLDOWN_REFRESH_GRACE, COOLDOWN_MAX, COOLDOWN_GRANULARITY,
             COOLDOWN_DEDUP_WINDOW, COOLDOWN_REFRESH_WINDOW, COOLDOWN_OUTAGE_WINDOW, COOLDOWN_OUTAGE_MIN_ACCOUNTS,
-            COOLDOWN_OUTAGE_SHARE, COOLDOWN_OUTAGE_HOLD,
+            COOLDOWN_OUTAGE_SHARE, COOLDOWN_OUTAGE_HOLD, COOLDOWN_RATE_LIMIT_MAX, COOLDOWN_ADAPTIVE,
+            COOLDOWN_ADAPTIVE_START, COOLDOWN_ADAPTIVE_WINDOW,
             SHUTDOWN_TIMEOUT, SHUTDOWN_ANSWER_DRAIN,
             PROVIDER_ENABLED, PROVIDER_ATTEMPT_TIMEOUT, PROVIDER_MAX_CONCURRENT, PROVIDER_MAX_PER_SECOND,
             PROVIDER_BREAKER_OPEN_FOR,

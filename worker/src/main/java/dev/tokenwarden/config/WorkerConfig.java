@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.tokenwarden.cooldown.AdaptiveCooldown;
 import dev.tokenwarden.cooldown.CooldownPolicy;
 import dev.tokenwarden.cooldown.OutageDetector;
 import dev.tokenwarden.events.Platform;
@@ -73,10 +74,12 @@ public record WorkerConfig(
      *
      * @param outage when a 401 storm across accounts is an outage (issue 9)
      * @param outageHold how long a 401 waits before it marks an account error
+     * @param rateLimitMax the cap on a rate-limit window the upstream announced
+     * @param adaptive which transient rejections start short and grow
      */
     public record Cooldown(CooldownPolicy policy, Duration authPending, Duration refreshGrace, Duration max,
             Duration granularity, Duration dedupWindow, Duration refreshWindow, OutageDetector.Settings outage,
-            Duration outageHold) {
+            Duration outageHold, Duration rateLimitMax, AdaptiveCooldown adaptive) {
     }
 
     /**
@@ -280,7 +283,23 @@ public record WorkerConfig(
                         r.durationBetween(Settings.COOLDOWN_OUTAGE_WINDOW, Duration.ofSeconds(10), Duration.ofHours(1)),
                         r.intBetween(Settings.COOLDOWN_OUTAGE_MIN_ACCOUNTS, 2, 100_000),
                         r.intBetween(Settings.COOLDOWN_OUTAGE_SHARE, 1, 100) / 100.0),
-                r.durationBetween(Settings.COOLDOWN_OUTAGE_HOLD, Duration.ZERO, Duration.ofMinutes(5)));
+                r.durationBetween(Settings.COOLDOWN_OUTAGE_HOLD, Duration.ZERO, Duration.ofMinutes(5)),
+                r.durationBetween(Settings.COOLDOWN_RATE_LIMIT_MAX, Duration.ofMinutes(1), Duration.ofDays(30)),
+                readAdaptive(r));
+    }
+
+    private static AdaptiveCooldown readAdaptive(ConfigReader r) {
+        Duration start = r.durationBetween(Settings.COOLDOWN_ADAPTIVE_START, Duration.ofSeconds(1), Duration.ofHours(1));
+        Duration window = r.durationBetween(Settings.COOLDOWN_ADAPTIVE_WINDOW, Duration.ofSeconds(1),
+                Duration.ofDays(1));
+        String spec = r.string(Settings.COOLDOWN_ADAPTIVE);
+        try {
+            return AdaptiveCooldown.parse(spec, start == null ? Duration.ofSeconds(30) : start,
+                    window == null ? Duration.ofMinutes(10) : window);
+        } catch (IllegalArgumentException e) {
+            r.problem(Settings.COOLDOWN_ADAPTIVE, e.getMessage(), spec);
+            return AdaptiveCooldown.none();
+        }
     }
 
     private static TopicNames readTopics(ConfigReader r) {

@@ -68,10 +68,12 @@ final class CooldownAttempt {
     private final CooldownCounters counters;
 
     private final OutageDetector outage;
+    private final LimitWrites limits;
 
     CooldownAttempt(AccountStore store, WorkerConfig.Cooldown settings, Clock clock, CooldownCounters counters,
             OutageDetector outage) {
         this.outage = outage;
+        this.limits = new LimitWrites(store, clock, counters, outage, settings.adaptive().start());
         this.store = store;
         this.settings = settings;
         this.clock = clock;
@@ -82,6 +84,9 @@ final class CooldownAttempt {
     Outcome run(CooldownPlan plan, boolean held) {
         if (plan instanceof CooldownPlan.CoolDown coolDown) {
             return coolDown(coolDown);
+        }
+        if (plan instanceof CooldownPlan.RateLimit rateLimit) {
+            return limits.rateLimit(rateLimit, describe(rateLimit.event()));
         }
         if (plan instanceof CooldownPlan.MarkError markError) {
             return store.find(markError.event().accountId())
@@ -195,6 +200,9 @@ final class CooldownAttempt {
 
     private Outcome coolDown(CooldownPlan.CoolDown plan) {
         UpstreamRejected event = plan.event();
+        if (plan.kind() == CooldownKind.OVERLOADED) {
+            return limits.overload(plan, CooldownCoalescer.basis(event, clock.instant()), describe(event));
+        }
         CooldownReason reason = CooldownReason.of(CooldownReason.UPSTREAM_REJECTED, plan.until(),
                 CooldownCoalescer.basis(event, clock.instant()), event.statusCode(), describe(event));
         return new Outcome(extend(event.accountId(), plan.until(), reason, null).events(), List.of(), "cooldown");

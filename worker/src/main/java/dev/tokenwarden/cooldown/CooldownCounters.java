@@ -19,6 +19,8 @@ public final class CooldownCounters {
     final LongAdder dbRetries = new LongAdder();
     /** 401s that would have marked an account error during a storm across accounts: cooled down instead. */
     final LongAdder outageSpared = new LongAdder();
+    /** Overloads held briefly instead of cooled down, because an overload storm across the platform was under way. */
+    final LongAdder overloadSpared = new LongAdder();
     /** Actions that failed for good (not a transient database error): finished without a write. */
     final LongAdder failed = new LongAdder();
     /** 401s on accounts whose stored {@code _token_version} is no version: left alone. */
@@ -53,6 +55,7 @@ public final class CooldownCounters {
         m.put("unreadable_envelope", unreadableEnvelope.sum());
         m.put("failed", failed.sum());
         m.put("outage_spared", outageSpared.sum());
+        m.put("overload_spared", overloadSpared.sum());
         return m;
     }
 

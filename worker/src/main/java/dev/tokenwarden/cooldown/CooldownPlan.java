@@ -1,6 +1,7 @@
 package dev.tokenwarden.cooldown;
 
 import java.time.Instant;
+import java.util.List;
 
 import dev.tokenwarden.events.UpstreamRejected;
 
@@ -19,7 +20,21 @@ public sealed interface CooldownPlan {
     record MarkError(UpstreamRejected event) implements CooldownPlan {
     }
 
-    /** Extend the cooldown to {@code until}. */
-    record CoolDown(Instant until, UpstreamRejected event) implements CooldownPlan {
+    /**
+     * Extend the cooldown of {@code kind} to {@code until}: {@link CooldownKind#OVERLOADED} in {@code overload_until},
+     * any other in {@code temp_unschedulable_until}.
+     */
+    record CoolDown(Instant until, UpstreamRejected event, CooldownKind kind) implements CooldownPlan {
+        CoolDown(Instant until, UpstreamRejected event) {
+            this(until, event, CooldownKind.UPSTREAM_REJECTED);
+        }
+    }
+
+    /** A 429: extend each window it exhausted, where sub2api keeps it (the account's, or a scope's). */
+    record RateLimit(Instant basis, List<RateLimitWindows.Window> windows, UpstreamRejected event)
+            implements CooldownPlan {
+        public RateLimit {
+            windows = List.copyOf(windows);
+        }
     }
 }

@@ -15,8 +15,13 @@ import dev.tokenwarden.events.Platform;
  * statuses not listed are counted and otherwise ignored.
  */
 public final class CooldownPolicy {
-    /** 429 and 529 cool down until the upstream's own Retry-After or reset time when the event carries one. */
-    public static final String DEFAULT = "401=refresh-first,403=10m,429=5m,529=10m";
+    /**
+     * 429 and 529 cool down until the upstream's own Retry-After or reset time when the event carries one. Anthropic's
+     * overloads are counted, not persisted per account: they are the provider's, and cooling every account that saw
+     * one empties small pools (current sub2api does not persist them either).
+     */
+    public static final String DEFAULT =
+            "401=refresh-first,403=10m,429=5m,503=10m,529=10m,anthropic:503=ignore,anthropic:529=ignore";
 
     /** What to do about one rejection. */
     public sealed interface Action {

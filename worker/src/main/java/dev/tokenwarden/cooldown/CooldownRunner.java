@@ -101,6 +101,9 @@ public final class CooldownRunner implements AutoCloseable {
         if (plan instanceof CooldownPlan.MarkError p) {
             return p.event().eventId();
         }
+        if (plan instanceof CooldownPlan.RateLimit p) {
+            return p.event().eventId();
+        }
         return plan instanceof CooldownPlan.CoolDown p ? p.event().eventId() : "";
     }
 

@@ -39,6 +39,7 @@ public final class OutageDetector {
     /** Per platform and per source: account id → when its last 401 was seen (epoch ms). */
     private final Map<String, Map<Long, Long>> byPlatform = new ConcurrentHashMap<>();
     private final Map<String, Map<Long, Long>> bySource = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, Long>> overloadsByPlatform = new ConcurrentHashMap<>();
     private final Set<String> declared = ConcurrentHashMap.newKeySet();
     private final LongAdder declaredTotal = new LongAdder();
     private final Map<String, long[]> activeCounts = new ConcurrentHashMap<>();
@@ -74,8 +75,13 @@ public final class OutageDetector {
         }
     }
 
-    /** Every 401 this worker reads, before any coalescing. */
+    /** Every 401 and overload this worker reads, before any coalescing. */
     void observe(UpstreamRejected event) {
+        if (OverloadPolicy.isOverload(event.statusCode())) {
+            overloadsByPlatform.computeIfAbsent(event.platform().json(), k -> new ConcurrentHashMap<>())
+                    .put(event.accountId(), clock.millis());
+            return;
+        }
         if (event.statusCode() != 401) {
             return;
         }
@@ -129,6 +135,28 @@ public final class OutageDetector {
         report("platform " + platform, platformWide, platformAccounts);
         report("gateway " + event.source(), gatewayWide, gatewayAccounts);
         return platformWide || gatewayWide;
+    }
+
+    /**
+     * Whether an overload storm of this event's platform is under way: overloads (529, 503) for many of its accounts
+     * within the window, by the same thresholds as a 401 storm. It is the provider's, not the accounts': each account
+     * is then held out only briefly instead of cooled down for the policy's duration. Logged once when it starts.
+     */
+    boolean overloadStorm(UpstreamRejected event) {
+        String platform = event.platform().json();
+        double mine = (double) Math.max(1, ownedPartitions.size()) / Math.max(1, totalPartitions);
+        double minAccounts = Math.max(2, Math.ceil(settings.minAccounts() * Math.min(1, mine)));
+        int accounts = recent(overloadsByPlatform.get(platform));
+        boolean storm = accounts >= minAccounts
+                && accounts >= settings.share() * activeAccountsOf(platform) * Math.min(1, mine);
+        if (storm && declared.add("overloads " + platform)) {
+            declaredTotal.increment();
+            log.warn("overloads for {} accounts of platform {} within {}: the provider's, not the accounts'; each is"
+                    + " held out briefly instead of cooled down", accounts, platform, settings.window());
+        } else if (!storm && declared.remove("overloads " + platform)) {
+            log.info("the overload storm of platform {} is over", platform);
+        }
+        return storm;
     }
 
     /** The database count, at most once a minute per platform: a storm asks for it with every 401. */

@@ -84,9 +84,13 @@ public final class MetricCatalog {
     public static final Metric COOLDOWNS = counter("tokenwarden.cooldowns", List.of("change"),
             "cooldowns set (by upstream-rejected events, or a refresh that kept failing) and cleared (by the refresh"
                     + " a 401 asked for)");
+    public static final Metric STORM_SPARED = counter("tokenwarden.cooldown.storm.spared", List.of("storm"),
+            "rejections held out briefly instead of acted on per account, because a storm across a platform's accounts"
+                    + " was under way: unauthorized (401s: an outage, no account marked error) or overload (529/503)");
     public static final Metric UNSCHEDULABLE = new Metric("tokenwarden.cooldown.unschedulable", Kind.HISTOGRAM,
             List.of("kind"), "for each cooldown written by the upstream-rejected path, how long its account stays"
-                    + " unschedulable, by cooldown kind (auth_refresh_pending, upstream_rejected, upstream_outage)");
+                    + " unschedulable, by cooldown kind (rate_limited, model_rate_limited, overloaded, auth_refresh_pending,"
+                    + " upstream_rejected, upstream_outage)");
     public static final Metric JOBS = gauge("tokenwarden.jobs", List.of("path", "state"),
             "jobs not finished: refresh in_flight (all), refresh waiting (for a lock, a retry or a thread: not"
                     + " holding a provider call or answer), cooldown in_flight");
@@ -102,7 +106,7 @@ public final class MetricCatalog {
     public static final List<Metric> ALL = List.of(EVENTS_ACCEPTED, DEAD_LETTERS, STREAM_FAILURES,
             REFRESH_DEDUPLICATED, REJECTIONS_COLLAPSED, REFRESH_ATTEMPTS_STARTED, REFRESH_ATTEMPTS, ACCOUNT_READS,
             REFRESH_AHEAD, PROVIDER_QUEUE, PROVIDER_CALLS, PROVIDER_REFUSALS, LOCK_RESULTS, CAS_CONFLICTS, RACE_RECOVERIES, ACCOUNT_WRITES, MARKED_ERROR, COOLDOWNS,
-            UNSCHEDULABLE, JOBS, SWEEP_RUNS, SWEEP_PUBLISHED, CONSUMER_LAG, DB_POOL);
+            STORM_SPARED, UNSCHEDULABLE, JOBS, SWEEP_RUNS, SWEEP_PUBLISHED, CONSUMER_LAG, DB_POOL);
 
     /** The libraries' own families, bound as they name them. */
     static final List<String[]> LIBRARY_FAMILIES = List.of(

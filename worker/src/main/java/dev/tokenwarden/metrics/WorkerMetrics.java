@@ -168,6 +168,8 @@ public final class WorkerMetrics implements ProviderCallObserver, UnschedulableT
         counter(MetricCatalog.COOLDOWNS, Tags.of("change", "set"), c,
                 x -> x.get("updates") - x.get("marked_error") + refresh.get("retry_exhausted"));
         counter(MetricCatalog.COOLDOWNS, Tags.of("change", "cleared"), refresh, x -> x.get("cooldowns_cleared"));
+        counter(MetricCatalog.STORM_SPARED, Tags.of("storm", "unauthorized"), c, x -> x.get("outage_spared"));
+        counter(MetricCatalog.STORM_SPARED, Tags.of("storm", "overload"), c, x -> x.get("overload_spared"));
     }
 
     private void bindFailures(StreamFailures f) {

@@ -34,7 +34,8 @@ public final class WorkerTopology {
                 new RefreshDeduplicator(config.refresh().dedupWindow()), refresh);
         WorkerConfig.Cooldown c = config.cooldown();
         CooldownTopology.addTo(topology, IntakeTopology.upstreamRejectedParents(), config.topics(), source,
-                new CooldownCoalescer(c.policy(), c.dedupWindow(), c.granularity(), c.max(), c.authPending()), cooldown);
+                new CooldownCoalescer(c.policy(), c.dedupWindow(), c.granularity(), c.max(), c.authPending(),
+                        c.adaptive(), c.rateLimitMax()), cooldown);
         return topology;
     }
 }

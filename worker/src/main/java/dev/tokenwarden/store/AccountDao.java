@@ -173,6 +173,71 @@ public interface AccountDao {
             @Bind("expectedVersion") String expectedVersionJson);
 
     /**
+     * A 429 for the whole account, where sub2api keeps it: only ever extends {@code rate_limit_reset_at} (sub2api's own
+     * guard), and {@code rate_limited_at} says when it started. Nothing else in the row changes.
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET rate_limited_at = :at, rate_limit_reset_at = :until, updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (rate_limit_reset_at IS NULL OR rate_limit_reset_at < :until)""")
+    int extendRateLimit(@Bind("id") long id, @Bind("at") Instant at, @Bind("until") Instant until);
+
+    /** {@link #extendRateLimit} for Anthropic's 5-hour window: the session window columns too, as sub2api sets them. */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET rate_limited_at = :at, rate_limit_reset_at = :until, session_window_start = :windowStart,
+                   session_window_end = :until, session_window_status = 'rejected', updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (rate_limit_reset_at IS NULL OR rate_limit_reset_at < :until)""")
+    int extendRateLimitAndSessionWindow(@Bind("id") long id, @Bind("at") Instant at, @Bind("until") Instant until,
+            @Bind("windowStart") Instant windowStart);
+
+    /**
+     * A 429 for one model, family or feature: {@code extra.model_rate_limits.<scope>} = {@code entryJson}, merged with
+     * {@code jsonb_set} so other scopes and other {@code extra} keys stay (creating {@code model_rate_limits} when
+     * absent), and only when it extends the stored {@code rate_limit_reset_at} of that scope. A stored reset that is
+     * not a time sub2api wrote counts as none. One statement: PostgreSQL re-reads a row that changed under it before
+     * it compares and merges, so a concurrent writer's other keys survive.
+     */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET extra = jsonb_set(
+                       CASE WHEN jsonb_typeof(extra -> 'model_rate_limits') = 'object' THEN extra
+                            WHEN jsonb_typeof(extra) = 'object' THEN extra || '{"model_rate_limits": {}}'::jsonb
+                            ELSE '{"model_rate_limits": {}}'::jsonb END,
+                       ARRAY['model_rate_limits', :scope], CAST(:entry AS jsonb), true),
+                   updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (CASE WHEN (extra #>> ARRAY['model_rate_limits', :scope, 'rate_limit_reset_at'])
+                              ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$'
+                         THEN (extra #>> ARRAY['model_rate_limits', :scope, 'rate_limit_reset_at'])::timestamptz < :until
+                         ELSE true END)""")
+    int extendModelRateLimit(@Bind("id") long id, @Bind("scope") String scope, @Bind("until") Instant until,
+            @Bind("entry") String entryJson);
+
+    /** A persisted overload (529, 503), where sub2api keeps it; only ever extends. */
+    @SqlUpdate("""
+            UPDATE accounts
+               SET overload_until = :until, updated_at = now()
+             WHERE id = :id
+               AND deleted_at IS NULL
+               AND (overload_until IS NULL OR overload_until < :until)""")
+    int extendOverload(@Bind("id") long id, @Bind("until") Instant until);
+
+    /** The windows sub2api keeps apart from the temp-unschedulable one, for a replay's check and for explain. */
+    @SqlQuery("""
+            SELECT id, rate_limited_at, rate_limit_reset_at, overload_until, session_window_start, session_window_end,
+                   session_window_status, (extra -> 'model_rate_limits')::text AS model_rate_limits
+              FROM accounts
+             WHERE id = :id AND deleted_at IS NULL""")
+    @RegisterConstructorMapper(AccountLimits.class)
+    Optional<AccountLimits> findLimits(@Bind("id") long id);
+
+    /**
      * One keyset page ({@code id > afterId}) of accounts the sweep should consider. Paused accounts are
      * included (their tokens still expire); accounts in a live {@code refresh_retry_exhausted} cooldown are
      * not. A NULL until or reason never excludes a row.

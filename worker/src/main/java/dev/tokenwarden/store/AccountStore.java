@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -577,6 +579,51 @@ public final class AccountStore implements AutoCloseable {
         return mutateWithOutbox(id, outbox, dao -> expected instanceof VersionGuard.Sealed sealed
                 ? dao.extendCooldownAtFingerprint(id, until, reasonJson, sealed.fingerprint())
                 : dao.extendCooldownAtVersion(id, until, reasonJson, ((VersionGuard.Plain) expected).storedJson()));
+    }
+
+    /**
+     * A 429 for the whole account: {@code rate_limited_at} = {@code at}, {@code rate_limit_reset_at} = {@code until}
+     * unless the stored reset is already at or after it; with {@code sessionWindowStart}, Anthropic's 5-hour window
+     * also goes to the session window columns. Returns whether it changed the row (then the outbox row was written).
+     */
+    public boolean extendRateLimit(long id, Instant at, Instant until, Instant sessionWindowStart, OutboxRow outbox) {
+        Objects.requireNonNull(until, "until");
+        Objects.requireNonNull(outbox, "outbox");
+        return mutateWithOutbox(id, outbox, dao -> sessionWindowStart == null
+                ? dao.extendRateLimit(id, at, until)
+                : dao.extendRateLimitAndSessionWindow(id, at, until, sessionWindowStart));
+    }
+
+    /**
+     * A 429 for one scope: {@code extra.model_rate_limits.<scope>} = {@code {rate_limited_at, rate_limit_reset_at,
+     * reason}} in RFC 3339 (whole seconds, as sub2api writes them), unless the scope's stored reset is already at or
+     * after {@code until}. Other scopes and other {@code extra} keys are kept.
+     */
+    public boolean extendModelRateLimit(long id, String scope, Instant at, Instant until, String reason,
+            OutboxRow outbox) {
+        Objects.requireNonNull(outbox, "outbox");
+        if (scope == null || scope.isBlank()) {
+            throw new IllegalArgumentException("a model rate limit needs a non-empty scope");
+        }
+        Instant reset = until.truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("rate_limited_at", DateTimeFormatter.ISO_INSTANT.format(at.truncatedTo(ChronoUnit.SECONDS)));
+        entry.put("rate_limit_reset_at", DateTimeFormatter.ISO_INSTANT.format(reset));
+        entry.put("reason", reason);
+        String entryJson = json(entry);
+        return mutateWithOutbox(id, outbox, dao -> dao.extendModelRateLimit(id, scope, reset, entryJson));
+    }
+
+    /** A persisted overload: {@code overload_until} = {@code until} unless already at or after it. */
+    public boolean extendOverload(long id, Instant until, OutboxRow outbox) {
+        Objects.requireNonNull(until, "until");
+        Objects.requireNonNull(outbox, "outbox");
+        return mutateWithOutbox(id, outbox, dao -> dao.extendOverload(id, until));
+    }
+
+    /** The rate-limit, overload, session-window and scope columns of a live account. */
+    public Optional<AccountLimits> findLimits(long id) {
+        return sessions.call(s -> s.accounts.findLimits(id));
     }
 
     /** One transaction: the guarded mutation, then the outbox row only if the mutation changed the row. */

@@ -54,24 +54,114 @@ class CooldownCoalescerTest {
     void shouldCoolDownUntilTheUpstreamSaidToComeBackCappedByTheMaximum() {
         // Given rate limits that say when to come back, and one that does not
         CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
-                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
+                AdaptiveCooldown.none(), Duration.ofDays(8));
         UpstreamRejected retryAfter = new UpstreamRejected("e", 7, Platform.OPENAI, 429, "rate_limited", null, null,
                 NOW, "gw", 90, null);
-        UpstreamRejected resets = new UpstreamRejected("e", 8, Platform.ANTHROPIC, 529, null, null, null, NOW, "gw",
+        UpstreamRejected resets = new UpstreamRejected("e", 8, Platform.GROK, 529, null, null, null, NOW, "gw",
                 null, NOW.plus(Duration.ofMinutes(12)));
         UpstreamRejected weekly = new UpstreamRejected("e", 9, Platform.OPENAI, 429, "usage_limit_reached", null, null,
                 NOW, "gw", null, NOW.plus(Duration.ofDays(6)));
         UpstreamRejected silent = new UpstreamRejected("e", 10, Platform.OPENAI, 429, null, null, null, NOW, "gw");
+        UpstreamRejected decade = new UpstreamRejected("e", 11, Platform.OPENAI, 429, null, null, null, NOW, "gw",
+                null, NOW.plus(Duration.ofDays(3650)));
 
         // When / Then
-        assertEquals(NOW.plusSeconds(90), until(limits, retryAfter));
+        assertEquals(NOW.plusSeconds(90), rateLimitUntil(limits, retryAfter));
         assertEquals(NOW.plus(Duration.ofMinutes(12)), until(limits, resets));
-        assertEquals(NOW.plus(Duration.ofMinutes(30)), until(limits, weekly), "capped by cooldown.max");
-        assertEquals(NOW.plus(Duration.ofMinutes(5)), until(limits, silent), "the default policy covers 429");
+        assertEquals(NOW.plus(Duration.ofDays(6)), rateLimitUntil(limits, weekly),
+                "a weekly window is a week: capped by cooldown.rate-limit-max, not cooldown.max");
+        assertEquals(NOW.plus(Duration.ofDays(8)), rateLimitUntil(limits, decade));
+        assertEquals(NOW.plus(Duration.ofMinutes(5)), rateLimitUntil(limits, silent), "the default policy covers 429");
+    }
+
+    @Test
+    void shouldNotPersistAnAnthropicOverloadByDefault() {
+        // Given the default policy
+        CooldownCoalescer defaults = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
+
+        // When
+        CooldownPlan anthropic529 = defaults.decide(null, rejected(529, null, NOW), NOW).plan();
+        CooldownPlan anthropic503 = defaults.decide(null, rejected(503, null, NOW), NOW).plan();
+        CooldownPlan grok529 = defaults.decide(null,
+                new UpstreamRejected("e", 7, Platform.GROK, 529, null, null, null, NOW, "gw"), NOW).plan();
+
+        // Then
+        assertInstanceOf(CooldownPlan.Drop.class, anthropic529);
+        assertInstanceOf(CooldownPlan.Drop.class, anthropic503);
+        assertEquals(CooldownKind.OVERLOADED, assertInstanceOf(CooldownPlan.CoolDown.class, grok529).kind());
+    }
+
+    @Test
+    void shouldCollapseA429StormReadingTheSameHeadersIntoOnePlan() {
+        // Given one account's 429s, each with Anthropic's 5-hour window exhausted, milliseconds apart
+        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
+                Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
+                AdaptiveCooldown.none(), Duration.ofDays(8));
+        java.util.Map<String, String> headers = java.util.Map.of(
+                "anthropic-ratelimit-unified-5h-status", "rejected",
+                "anthropic-ratelimit-unified-5h-reset", Long.toString(NOW.plusSeconds(3600).getEpochSecond()));
+        CooldownMemory memory = null;
+        int plans = 0;
+
+        // When
+        for (int i = 0; i < 5_000; i++) {
+            Instant t = NOW.plusMillis(i);
+            CooldownCoalescer.Decision d = limits.decide(memory, new UpstreamRejected("e" + i, 7, Platform.ANTHROPIC,
+                    429, null, null, null, t, "gw", null, null, null, null, headers), t);
+            plans += d.plan() instanceof CooldownPlan.RateLimit ? 1 : 0;
+            memory = d.memory();
+        }
+
+        // Then
+        assertEquals(1, plans);
+    }
+
+    @Test
+    void shouldStartAnOverloadShortAndDoubleItWhileTheAccountKeepsFailing() {
+        // Given 503s adaptive from 30 s, capped by the policy's 10 minutes
+        CooldownCoalescer adaptive = new CooldownCoalescer(CooldownPolicy.parse("503=10m"), Duration.ofMinutes(5),
+                Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
+                AdaptiveCooldown.parse("503", Duration.ofSeconds(30), Duration.ofMinutes(10)), Duration.ofDays(8));
+        UpstreamRejected first = new UpstreamRejected("e", 7, Platform.OPENAI, 503, null, null, null, NOW, "gw");
+        CooldownCoalescer.Decision d1 = adaptive.decide(null, first, NOW);
+        Instant during = NOW.plusSeconds(20);
+        Instant after = NOW.plusSeconds(31);
+        Instant later = after.plusSeconds(61);
+        Instant quiet = later.plus(Duration.ofMinutes(30));
+
+        // When
+        CooldownPlan duringPlan = adaptive.decide(d1.memory(), at(first, during), during).plan();
+        CooldownCoalescer.Decision d2 = adaptive.decide(d1.memory(), at(first, after), after);
+        CooldownCoalescer.Decision d3 = adaptive.decide(d2.memory(), at(first, later), later);
+        CooldownCoalescer.Decision d4 = adaptive.decide(d3.memory(), at(first, quiet), quiet);
+
+        // Then
+        assertEquals(NOW.plusSeconds(30), assertInstanceOf(CooldownPlan.CoolDown.class, d1.plan()).until());
+        assertInstanceOf(CooldownPlan.Drop.class, duringPlan, "the same episode");
+        assertEquals(after.plusSeconds(60), assertInstanceOf(CooldownPlan.CoolDown.class, d2.plan()).until(),
+                "let back and failed again: doubled");
+        assertEquals(later.plusSeconds(120), assertInstanceOf(CooldownPlan.CoolDown.class, d3.plan()).until());
+        assertEquals(quiet.plusSeconds(30), assertInstanceOf(CooldownPlan.CoolDown.class, d4.plan()).until(),
+                "a quiet window starts over");
+        assertEquals(Duration.ofMinutes(10), AdaptiveCooldown.parse("503", Duration.ofSeconds(30),
+                Duration.ofMinutes(10)).duration(9, Duration.ofMinutes(10)), "never past the policy's duration");
+    }
+
+    private static UpstreamRejected at(UpstreamRejected e, Instant t) {
+        return new UpstreamRejected(e.eventId() + t, e.accountId(), e.platform(), e.statusCode(), null, null, null, t,
+                "gw");
     }
 
     private static Instant until(CooldownCoalescer c, UpstreamRejected event) {
         return assertInstanceOf(CooldownPlan.CoolDown.class, c.decide(null, event, NOW).plan()).until();
+    }
+
+    private static Instant rateLimitUntil(CooldownCoalescer c, UpstreamRejected event) {
+        CooldownPlan.RateLimit plan = assertInstanceOf(CooldownPlan.RateLimit.class, c.decide(null, event, NOW).plan());
+        assertEquals(1, plan.windows().size());
+        return plan.windows().get(0).until();
     }
 
     @Test
@@ -88,10 +178,14 @@ class CooldownCoalescerTest {
     }
 
     @Test
-    void shouldNeverAskForAShorterWindow() {
+    void shouldNeverAskForAShorterWindowOfTheSameKind() {
         CooldownCoalescer.Decision first = coalescer.decide(null, rejected(403, null, NOW), NOW);
+        UpstreamRejected grok418 = new UpstreamRejected("e", 7, Platform.GROK, 403, null, null, null,
+                NOW.minusSeconds(60), "gw");
         UpstreamRejected grok529 = new UpstreamRejected("e", 7, Platform.GROK, 529, null, null, null, NOW, "gw");
-        assertInstanceOf(CooldownPlan.Drop.class, coalescer.decide(first.memory(), grok529, NOW).plan());
+        assertInstanceOf(CooldownPlan.Drop.class, coalescer.decide(first.memory(), grok418, NOW).plan());
+        assertInstanceOf(CooldownPlan.CoolDown.class, coalescer.decide(first.memory(), grok529, NOW).plan(),
+                "an overload is kept in its own column: a temp window does not cover it");
     }
 
     @Test

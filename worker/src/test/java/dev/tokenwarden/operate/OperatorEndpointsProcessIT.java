@@ -150,7 +150,7 @@ class OperatorEndpointsProcessIT {
             assertEquals(0, s.value("tokenwarden_accounts_marked_error_total", "reason", "crash_interrupted"));
             assertEquals(COOLED_DOWN, s.value("tokenwarden_cooldowns_total", "change", "set"));
             assertEquals(COOLED_DOWN, s.value("tokenwarden_cooldown_unschedulable_seconds_count",
-                    "kind", "upstream_rejected"));
+                    "kind", "overloaded")); // a 529 is an overload, kept in overload_until
             assertEquals(0, s.value("tokenwarden_jobs", "path", "refresh", "state", "in_flight"));
             assertTrue(s.has("kafka_consumer_fetch_manager_records_consumed_total")
                     || s.text().contains("kafka_consumer_"), "Kafka Streams' client metrics are bound");

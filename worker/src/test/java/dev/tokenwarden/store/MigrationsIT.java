@@ -27,8 +27,8 @@ class MigrationsIT {
     @Test
     void shouldCreateTheReferenceSchemaAndDoNothingWhenRunAgain() throws SQLException {
         WorkerConfig.Database db = freshDatabase("migrate");
-        assertEquals(4, Migrations.apply(db).migrationsExecuted,
-                "the reference schema, the worker's own tables, sub2api's proxies, the indexes");
+        assertEquals(5, Migrations.apply(db).migrationsExecuted,
+                "the reference schema, the worker's own tables, sub2api's proxies, the indexes, the rate-limit columns");
         assertEquals(0, Migrations.apply(db).migrationsExecuted);
 
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
@@ -37,7 +37,11 @@ class MigrationsIT {
                     "status:text", "error_message:text", "schedulable:boolean",
                     "temp_unschedulable_until:timestamp with time zone", "temp_unschedulable_reason:text",
                     "created_at:timestamp with time zone", "updated_at:timestamp with time zone",
-                    "deleted_at:timestamp with time zone", "proxy_id:bigint"), columns(s, "accounts"));
+                    "deleted_at:timestamp with time zone", "proxy_id:bigint", "extra:jsonb",
+                    "rate_limited_at:timestamp with time zone", "rate_limit_reset_at:timestamp with time zone",
+                    "overload_until:timestamp with time zone", "session_window_start:timestamp with time zone",
+                    "session_window_end:timestamp with time zone", "session_window_status:character varying"),
+                    columns(s, "accounts"));
             assertEquals(List.of("id:bigint", "name:character varying", "protocol:character varying",
                     "host:character varying", "port:integer", "username:character varying",
                     "password:character varying", "status:character varying", "created_at:timestamp with time zone",
@@ -78,10 +82,12 @@ class MigrationsIT {
             s.execute("INSERT INTO proxies (name, protocol, host, port) VALUES ('p', 'socks5', 'h', 1080)");
             s.execute("INSERT INTO accounts (platform, type, proxy_id) VALUES ('anthropic', 'oauth', 1)");
         }
-        assertEquals(4, Migrations.apply(db).migrationsExecuted);
+        assertEquals(5, Migrations.apply(db).migrationsExecuted);
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             assertEquals(List.of("1"), strings(s, "SELECT count(*) FROM accounts"));
+            assertEquals(List.of("{}"), strings(s, "SELECT extra::text FROM accounts"),
+                    "a sub2api row without the rate-limit columns gets them, extra empty");
             assertEquals(List.of("0"), strings(s, "SELECT count(*) FROM scheduler_outbox"));
             assertEquals(List.of("1"), strings(s, "SELECT proxy_id FROM accounts"), "sub2api's proxy_id kept");
             assertEquals(List.of("socks5"), strings(s, "SELECT protocol FROM proxies"), "sub2api's proxies kept");
