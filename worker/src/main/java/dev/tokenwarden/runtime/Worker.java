@@ -61,7 +61,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /** What the topology's processors call out to; closed after the streams, in reverse order of creation. */
-    private record Dependencies(AccountStore store, Providers providers, AccountLocks locks,
+    private record Dependencies(AccountStore store, DatabaseSchema schema, Providers providers, AccountLocks locks,
             RefreshCoordinator refresh, CooldownRunner cooldown, GatewayPublisher sweepPublisher,
             BackgroundSweep sweep) {
         void close() {
@@ -104,6 +104,7 @@ public final class Worker implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE,
                 config.sub2api().credentialKey().map(EnvelopeCipher::new));
+        DatabaseSchema schema = DatabaseSchema.requireAtStart(store);
         Providers providers = Providers.create(config.providers(), clock);
         providers.observe(observers.providerCalls());
         // The providers' admission bounds the locks held or awaited at once (issue 10): size Redis' pools to it.
@@ -121,7 +122,8 @@ public final class Worker implements AutoCloseable {
         CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS,
                 outage, refresh::runAhead);
         cooldown.counters().observe(observers.unschedulable());
-        Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);
+        Dependencies dependencies = new Dependencies(store, schema, providers, locks, refresh, cooldown, sweepPublisher,
+                sweep);
         KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, partitions, refresh, cooldown),
                 streamsSettings);
         Worker worker = new Worker(streams, dependencies, failures, config.shutdown());
@@ -151,9 +153,12 @@ public final class Worker implements AutoCloseable {
         return streams;
     }
 
-    /** Whether PostgreSQL answers a trivial query; blocks up to the pool's connect timeout. */
+    /**
+     * Whether PostgreSQL answers a trivial query on a session the refresh path uses, and has every table and column
+     * the worker uses; blocks up to the pool's connect timeout.
+     */
     public boolean databaseAnswers() {
-        return dependencies.store().answers();
+        return dependencies.schema().ready();
     }
 
     /** Whether Redis answers; never completes exceptionally. */

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,12 +47,15 @@ public final class SchemaCheck {
     private static Map<String, List<String>> columns() {
         Map<String, List<String>> c = new LinkedHashMap<>();
         c.put("accounts", List.of("id", "platform", "type", "credentials", "status", "error_message", "schedulable",
-                "temp_unschedulable_until", "temp_unschedulable_reason", "updated_at", "deleted_at", "proxy_id"));
+                "temp_unschedulable_until", "temp_unschedulable_reason", "updated_at", "deleted_at", "proxy_id",
+                // Where sub2api keeps rate limits, scoped limits, session windows and overloads (migrate adds them).
+                "rate_limited_at", "rate_limit_reset_at", "overload_until", "session_window_start", "session_window_end",
+                "session_window_status", "extra"));
         c.put("scheduler_outbox", List.of("id", "event_type", "account_id", "payload", "created_at", "dedup_key"));
         c.put("proxies", List.of("id", "protocol", "host", "port", "username", "password", "status", "deleted_at"));
         c.put("tokenwarden_refresh_fence", List.of("account_id", "holder", "until"));
         c.put("tokenwarden_sweep_claims", List.of("name", "last_started_at"));
-        return java.util.Collections.unmodifiableMap(c);
+        return Collections.unmodifiableMap(c);
     }
 
     private SchemaCheck() {

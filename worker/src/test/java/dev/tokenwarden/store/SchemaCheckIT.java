@@ -28,7 +28,9 @@ class SchemaCheckIT {
             + " schedulable BOOLEAN NOT NULL DEFAULT TRUE, temp_unschedulable_until TIMESTAMPTZ,"
             + " temp_unschedulable_reason TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
             + " updated_at TIMESTAMPTZ NOT NULL DEFAULT now(), deleted_at TIMESTAMPTZ, priority INT DEFAULT 0,"
-            + " proxy_id BIGINT)";
+            + " proxy_id BIGINT, rate_limited_at TIMESTAMPTZ, rate_limit_reset_at TIMESTAMPTZ,"
+            + " overload_until TIMESTAMPTZ, session_window_start TIMESTAMPTZ, session_window_end TIMESTAMPTZ,"
+            + " session_window_status VARCHAR(20), extra JSONB NOT NULL DEFAULT '{}')";
     private static final String SUB2API_PROXIES = "CREATE TABLE proxies (id BIGSERIAL PRIMARY KEY,"
             + " created_at TIMESTAMPTZ NOT NULL DEFAULT now(), updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
             + " deleted_at TIMESTAMPTZ, name VARCHAR(100) NOT NULL, protocol VARCHAR(20) NOT NULL,"
