@@ -146,6 +146,7 @@ final class BesideInlineSub2api implements ChaosScenario {
             problems.add("the gateways counted " + selfCounted + " refreshes, the provider " + verdict.byGateways());
         }
         problems.addAll(verdict.problems());
+        problems.addAll(verdict.lagging());
 
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("scenario", name);
