@@ -182,6 +182,11 @@ final class AccountLocking {
             return account;
         }
 
+        /** sub2api's own refresh lock is held too ({@code lock.sub2api-compatible}, taken by {@link #takeSub2api}). */
+        boolean holdsSub2api() {
+            return sub2api != null;
+        }
+
         /** The row's credentials are no JSON object: nobody can refresh it. */
         boolean unreadableRow() {
             return unreadableRow;

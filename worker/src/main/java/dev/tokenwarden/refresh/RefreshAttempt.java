@@ -125,9 +125,30 @@ final class RefreshAttempt {
             return done(AttemptOutcome.Done.quietly(refresh.expectedVersion(),
                     "platform " + job.platform().json() + " is not in provider.enabled"));
         }
-        return locking.takeSub2api(locks, job, account.get()).thenCompose(refused -> refused.isPresent()
-                ? again(job, refused.get().retryAfter(), refused.get().why())
-                : call(job, owner, account.get(), refresh, permit, locks));
+        return locking.takeSub2api(locks, job, account.get()).thenComposeAsync(refused -> {
+            if (refused.isPresent()) {
+                return again(job, refused.get().retryAfter(), refused.get().why());
+            }
+            try {
+                if (locks.holdsSub2api() && !unchangedSince(job, account.get())) {
+                    return again(job, Duration.ZERO, "credentials written while sub2api's lock was taken");
+                }
+            } catch (RuntimeException e) {
+                return done(databaseFailed(job, e));
+            }
+            return call(job, owner, account.get(), refresh, permit, locks);
+        }, executor);
+    }
+
+    /**
+     * The row was read before sub2api's lock was taken (its key needs the row), and an inline refresh may have
+     * finished in that gap: the refresh token read is then spent, and sending it again is a reuse that revokes the
+     * account at a rotating provider. Read again now that sub2api's lock is held too; true when nobody wrote the
+     * credentials meanwhile. A changed row goes round again and is decided afresh (usually not needed).
+     */
+    private boolean unchangedSince(RefreshJob job, Account read) {
+        Optional<Account> now = store.find(job.accountId());
+        return now.isPresent() && now.get().credentials().asMap().equals(read.credentials().asMap());
     }
 
     private CompletableFuture<AttemptOutcome> call(RefreshJob job, BooleanSupplier owner, Account account,

@@ -62,7 +62,12 @@ final class ChaosAccounts {
     /** {@code count} OAuth accounts over every platform, tokens expiring in {@code expiresIn} seconds. */
     static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresIn)
             throws SQLException {
-        Platform[] platforms = Platform.values();
+        return seed(db, oauth, count, expiresIn, Platform.values());
+    }
+
+    /** {@code count} OAuth accounts over the given platforms in turn, tokens expiring in {@code expiresIn} seconds. */
+    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresIn,
+            Platform... platforms) throws SQLException {
         List<Seeded> seeded = new ArrayList<>(count);
         try (Connection c = connect(db)) {
             c.setAutoCommit(false);

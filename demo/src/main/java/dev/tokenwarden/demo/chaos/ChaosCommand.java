@@ -26,7 +26,8 @@ public final class ChaosCommand implements CliCommand {
             new KillMidStorm("kill-9-redis-down", KillMidStorm.Signal.KILL, true),
             new RebalanceOnSlowProvider("partition-moved-slow-provider-redis-down"),
             new KillMidStorm("sigterm", KillMidStorm.Signal.TERM, false),
-            new RunAheadCommitLost("401-run-ahead-commit-lost"));
+            new RunAheadCommitLost("401-run-ahead-commit-lost"),
+            new BesideInlineSub2api("beside-inline-sub2api"));
     private static final int DEFAULT_ACCOUNTS = 2_000;
 
     @Override
@@ -50,7 +51,9 @@ public final class ChaosCommand implements CliCommand {
                 accounts expiring, %d refresh-needed events each. Each scenario is judged from the database
                 and the provider's ledger: every account refreshed and active, except those whose call was in
                 flight on a killed worker; provider calls <= accounts + those calls; token reuses only for
-                those; each such account marked error with "%s".
+                those; each such account marked error with "%s". beside-inline-sub2api kills nothing and
+                is judged on several token generations instead: no token reuse, each generation refreshed once,
+                every account active with the provider's current token, the worker ahead after arrival.
 
                 Scenarios:
                 """.formatted(Storm.GATEWAYS * Storm.BURST, ChaosVerdict.CRASH_REASON));

@@ -132,6 +132,16 @@ final class ChaosRun implements AutoCloseable {
         return oauth;
     }
 
+    /** Sets a worker setting for the workers started from now on. */
+    void setting(String key, String value) {
+        settings.put(key, value);
+    }
+
+    /** The settings workers start with (database, Redis, provider endpoints and client ids among them). */
+    Map<String, String> settings() {
+        return Map.copyOf(settings);
+    }
+
     String applicationId() {
         return settings.get("kafka.application.id");
     }

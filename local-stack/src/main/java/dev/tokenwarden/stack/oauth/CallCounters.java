@@ -1,5 +1,7 @@
 package dev.tokenwarden.stack.oauth;
 
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -13,6 +15,13 @@ final class CallCounters {
     private final Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final Map<Long, AtomicInteger> successes = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<SeenRequest> seen = new ConcurrentLinkedQueue<>();
+    /** Each account's successful refreshes, in order; guarded by the list itself. */
+    private final Map<Long, List<SuccessfulRefresh>> successLog = new ConcurrentHashMap<>();
+    private final Clock clock;
+
+    CallCounters(Clock clock) {
+        this.clock = clock;
+    }
 
     void seen(SeenRequest request) {
         seen.add(request);
@@ -30,8 +39,23 @@ final class CallCounters {
         calls.computeIfAbsent(accountId, id -> new AtomicInteger()).incrementAndGet();
     }
 
-    void success(long accountId) {
+    /** @param userAgent the request's User-Agent header, "" when none was sent */
+    void success(long accountId, String userAgent) {
         successes.computeIfAbsent(accountId, id -> new AtomicInteger()).incrementAndGet();
+        List<SuccessfulRefresh> log = successLog.computeIfAbsent(accountId, id -> new ArrayList<>());
+        synchronized (log) {
+            log.add(new SuccessfulRefresh(clock.instant(), userAgent));
+        }
+    }
+
+    List<SuccessfulRefresh> successLog(long accountId) {
+        List<SuccessfulRefresh> log = successLog.get(accountId);
+        if (log == null) {
+            return List.of();
+        }
+        synchronized (log) {
+            return List.copyOf(log);
+        }
     }
 
     void reuseRejection() {
@@ -62,5 +86,6 @@ final class CallCounters {
         calls.clear();
         successes.clear();
         seen.clear();
+        successLog.clear();
     }
 }

@@ -39,7 +39,7 @@ public final class FakeOAuthServer implements AutoCloseable {
     private final URI baseUri;
     private final Map<Platform, PlatformWireFormat> formats = new EnumMap<>(Platform.class);
     private final TokenLedger ledger = new TokenLedger();
-    private final CallCounters counters = new CallCounters();
+    private final CallCounters counters;
     private final FaultQueue faults = new FaultQueue();
     private final TokenEndpoint endpoint;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -49,6 +49,7 @@ public final class FakeOAuthServer implements AutoCloseable {
             formats.put(platform, new PlatformWireFormat(platform, builder.clientIds.get(platform),
                     builder.clientSecrets.get(platform), builder.clock));
         }
+        this.counters = new CallCounters(builder.clock);
         this.server = HttpServer.create(new InetSocketAddress(builder.host, builder.port), 128);
         int port = server.getAddress().getPort();
         // Bound to every interface (a container), the server is still reached locally on the loopback.
@@ -133,6 +134,14 @@ public final class FakeOAuthServer implements AutoCloseable {
         return counters.successes(accountId);
     }
 
+    /**
+     * The account's successful refreshes, oldest first, each with its time and User-Agent: the gaps show whether
+     * one token generation was refreshed twice, the agents who refreshed it.
+     */
+    public List<SuccessfulRefresh> successLog(long accountId) {
+        return counters.successLog(accountId);
+    }
+
     /** Rotated-away tokens presented again; injected {@link Fault#INVALID_GRANT} answers are not counted. */
     public int reuseRejections() {
         return counters.reuseRejections();
@@ -158,6 +167,15 @@ public final class FakeOAuthServer implements AutoCloseable {
 
     public void resetCounters() {
         counters.reset();
+    }
+
+    /**
+     * The {@code expires_in} every platform answers from now on, instead of its real token life (8 h for
+     * Anthropic, about 1 h for the others): lets a run of minutes see several token generations.
+     */
+    public void tokenLifetime(Duration lifetime) {
+        requireNonNegative(lifetime, "lifetime");
+        formats.values().forEach(f -> f.expiresIn(lifetime.toSeconds()));
     }
 
     /** Delay before every answer; {@link Duration#ZERO} for none. */
@@ -264,7 +282,7 @@ public final class FakeOAuthServer implements AutoCloseable {
             return this;
         }
 
-        /** Used only for the iat/exp claims of OpenAI id tokens. */
+        /** Used for the iat/exp claims of OpenAI id tokens and the times of {@link FakeOAuthServer#successLog}. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

@@ -24,12 +24,19 @@ final class PlatformWireFormat {
     private final java.util.Map<String, String> otherClients = new java.util.concurrent.ConcurrentHashMap<>();
     /** The client each account's tokens were issued to, when not the default one. */
     private final java.util.Map<Long, String> issuedTo = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The expires_in answered, in seconds; the platform's own unless a test shortens token lives. */
+    private volatile long expiresInSeconds;
 
     PlatformWireFormat(Platform platform, String clientId, String clientSecret, Clock clock) {
         this.platform = platform;
         this.clientId = Objects.requireNonNull(clientId, "clientId");
         this.clientSecret = clientSecret;
         this.clock = clock;
+        this.expiresInSeconds = platform.expiresInSeconds;
+    }
+
+    void expiresIn(long seconds) {
+        this.expiresInSeconds = seconds;
     }
 
     String clientId() {
@@ -124,7 +131,7 @@ final class PlatformWireFormat {
         if (platform.issuesIdToken) {
             body.put("id_token", idToken(grant.accountId()));
         }
-        body.put("expires_in", platform.expiresInSeconds);
+        body.put("expires_in", expiresInSeconds);
         if (platform.grantedScope != null) {
             body.put("scope", platform.grantedScope);
         }
@@ -146,7 +153,7 @@ final class PlatformWireFormat {
         claims.put("sub", "account-" + accountId);
         claims.put("email", "account-" + accountId + "@tokenwarden.test");
         claims.put("iat", now);
-        claims.put("exp", now + platform.expiresInSeconds);
+        claims.put("exp", now + expiresInSeconds);
         claims.put("https://api.openai.com/auth", Map.of("chatgpt_account_id", "acct-" + accountId));
         return base64Json(Map.of("alg", "none", "typ", "JWT")) + "." + base64Json(claims) + ".";
     }

@@ -79,7 +79,7 @@ final class TokenEndpoint {
             Optional<Fault> fault = faults.take(account);
             Optional<TokenReply> reply = fault.isPresent()
                     ? injected(fault.get(), formats.get(platform), request.fields().get("refresh_token"))
-                    : Optional.of(answer(platform, request, account));
+                    : Optional.of(answer(platform, request, account, userAgent(exchange)));
             log.debug("fake oauth {} account={} outcome={}", platform,
                     account.isPresent() ? account.getAsLong() : "unknown",
                     reply.map(TokenReply::outcome).orElseGet(() -> "closed without answer (" + fault.orElseThrow() + ")"));
@@ -91,7 +91,7 @@ final class TokenEndpoint {
         }
     }
 
-    private TokenReply answer(Platform platform, TokenRequest request, OptionalLong account) {
+    private TokenReply answer(Platform platform, TokenRequest request, OptionalLong account, String userAgent) {
         PlatformWireFormat format = formats.get(platform);
         Optional<TokenReply> rejection = format.reject(request);
         if (rejection.isPresent()) {
@@ -102,7 +102,7 @@ final class TokenEndpoint {
         }
         TokenLedger.Outcome outcome = ledger.refresh(platform, request.fields().get("refresh_token"), revokeFamilyOnReuse);
         if (outcome instanceof TokenLedger.Issued issued) {
-            counters.success(issued.accountId());
+            counters.success(issued.accountId(), userAgent);
             return format.issued(issued);
         }
         if (outcome instanceof TokenLedger.Reused) {
@@ -110,6 +110,11 @@ final class TokenEndpoint {
             return format.reused();
         }
         return TokenReply.invalidGrant();
+    }
+
+    private static String userAgent(HttpExchange exchange) {
+        String agent = exchange.getRequestHeaders().getFirst("User-Agent");
+        return agent == null ? "" : agent;
     }
 
     /** The fault's answer; empty when the connection is to be closed without one. */
