@@ -125,7 +125,7 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
             Runnable onCancelled) {
         inFlight.incrementAndGet();
         long id = job.accountId();
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"})
         CompletableFuture<Void>[] mine = new CompletableFuture[1];
         tails.compute(id, (key, tail) -> {
             CompletableFuture<Void> previous = tail == null ? CompletableFuture.completedFuture(null) : tail;
