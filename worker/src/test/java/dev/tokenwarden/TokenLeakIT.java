@@ -30,7 +30,6 @@ import dev.tokenwarden.config.ConfigException;
 import dev.tokenwarden.config.ConfigSource;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.CloudEventHeaders;
-import dev.tokenwarden.events.DeadLetterRecord;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.logs.LogFormat;

@@ -1,10 +1,10 @@
 package dev.tokenwarden.events;
 
 import java.time.YearMonth;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import java.util.List;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Date-time text for the generators: every spelling the schemas accept, and near misses. */
 final class DateTimes {
@@ -29,27 +29,26 @@ final class DateTimes {
     private DateTimes() {}
 
     /** Valid ones: years 0000..9999, end-of-month days, T/t/space, 0..9 fraction digits, Z/z/±hh:mm up to ±18:00. */
-    static Arbitrary<String> valid() {
-        Arbitrary<Integer> year = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.of(0, 9999, 1900, 2000, 2024)),
-                Tuple.of(4, Arbitraries.integers().between(0, 9999)));
-        Arbitrary<String> date = Combinators.combine(year, Arbitraries.integers().between(1, 12), Arbitraries.integers().between(1, 31))
-                .as((y, m, d) -> String.format("%04d-%02d-%02d", y, m, Math.min(d, YearMonth.of(y, m).lengthOfMonth())));
-        Arbitrary<String> time = Combinators.combine(
-                        Arbitraries.integers().between(0, 23), Arbitraries.integers().between(0, 59), Arbitraries.integers().between(0, 59))
-                .as((h, m, s) -> String.format("%02d:%02d:%02d", h, m, s));
-        Arbitrary<String> fraction = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.just("")),
-                Tuple.of(2, Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(9).map(digits -> "." + digits)));
-        return Combinators.combine(date, Arbitraries.of("T", "t", " "), time, fraction, offset()).as((d, sep, t, f, o) -> d + sep + t + f + o);
+    static Gen<String> valid() {
+        Gen<Integer> year = Generate.frequency(List.of(
+                Pair.of(1, Generate.pick(List.of(0, 9999, 1900, 2000, 2024))),
+                Pair.of(4, Generate.range(0, 9999))));
+        Gen<String> date = year.zip(Generate.range(1, 12), Generate.range(1, 31),
+                (y, m, d) -> String.format("%04d-%02d-%02d", y, m, Math.min(d, YearMonth.of(y, m).lengthOfMonth())));
+        Gen<String> time = Generate.range(0, 23).zip(Generate.range(0, 59), Generate.range(0, 59),
+                (h, m, s) -> String.format("%02d:%02d:%02d", h, m, s));
+        Gen<String> fraction = Generate.frequency(List.of(
+                Pair.of(1, Generate.constant("")),
+                Pair.of(2, digits(1, 9).map(digits -> "." + digits))));
+        Gen<String> dateAndTime = date.zip(Generate.pick(List.of("T", "t", " ")), time, (d, sep, t) -> d + sep + t);
+        return dateAndTime.zip(fraction, offset(), (dt, f, o) -> dt + f + o);
     }
 
     /** Near misses, and valid ones with one character replaced, dropped or doubled. */
-    static Arbitrary<String> invalid() {
-        Arbitrary<String> mutated = Combinators.combine(valid(), Arbitraries.integers().between(0, 40),
-                        Arbitraries.of(MUTATION_CHARACTERS.chars().mapToObj(c -> String.valueOf((char) c)).toList()),
-                        Arbitraries.of(0, 1, 2))
-                .as((text, at, c, how) -> {
+    static Gen<String> invalid() {
+        Gen<String> mutated = valid().zip(Generate.range(0, 40),
+                Generate.pick(MUTATION_CHARACTERS.chars().mapToObj(c -> String.valueOf((char) c)).toList()), Generate.range(0, 2),
+                (text, at, c, how) -> {
                     int i = Math.min(at, text.length() - 1);
                     return switch (how) {
                         case 0 -> text.substring(0, i) + c + text.substring(i + 1);
@@ -57,14 +56,27 @@ final class DateTimes {
                         default -> text.substring(0, i) + text.charAt(i) + text.substring(i);
                     };
                 });
-        return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of(NEAR_MISSES)), Tuple.of(1, mutated));
+        return Generate.frequency(List.of(Pair.of(1, Generate.pick(List.of(NEAR_MISSES))), Pair.of(1, mutated)));
     }
 
-    private static Arbitrary<String> offset() {
-        Arbitrary<String> numeric = Arbitraries.frequencyOf(
-                        Tuple.of(1, Arbitraries.of(-18 * 60, 18 * 60, 0)),
-                        Tuple.of(4, Arbitraries.integers().between(-18 * 60, 18 * 60)))
+    private static Gen<String> offset() {
+        Gen<String> numeric = Generate.frequency(List.of(
+                        Pair.of(1, Generate.pick(List.of(-18 * 60, 18 * 60, 0))),
+                        Pair.of(4, Generate.range(-18 * 60, 18 * 60))))
                 .map(minutes -> String.format("%s%02d:%02d", minutes < 0 ? "-" : "+", Math.abs(minutes) / 60, Math.abs(minutes) % 60));
-        return Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.of("Z", "z")), Tuple.of(2, numeric));
+        return Generate.frequency(List.of(Pair.of(1, Generate.pick(List.of("Z", "z"))), Pair.of(2, numeric)));
+    }
+
+    /** {@code min}..{@code max} ASCII digits. */
+    private static Gen<String> digits(int min, int max) {
+        Gen<Integer> length = Generate.range(min, max);
+        Gen<Integer> digit = Generate.range(0, 9);
+        return source -> {
+            StringBuilder digits = new StringBuilder();
+            for (int i = length.generate(source); i > 0; i--) {
+                digits.append(digit.generate(source));
+            }
+            return digits.toString();
+        };
     }
 }

@@ -1,10 +1,11 @@
 package dev.tokenwarden.events;
 
+import static org.quicktheories.generators.SourceDSL.lists;
+
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** JSON string literals for the generators: every legal spelling, lone surrogates included. */
 final class Json {
@@ -17,9 +18,8 @@ final class Json {
     }
 
     /** Each value quoted plainly (mostly), fully \\u-escaped, or with one character escaped. */
-    static Arbitrary<String> strings(Arbitrary<String> values) {
-        return Combinators.combine(values, Arbitraries.integers().between(0, 7), Arbitraries.integers().greaterOrEqual(0))
-                .as(Json::spell);
+    static Gen<String> strings(Gen<String> values) {
+        return values.zip(Generate.range(0, 7), Generate.range(0, Integer.MAX_VALUE), Json::spell);
     }
 
     /**
@@ -27,14 +27,13 @@ final class Json {
      * control characters, BMP and astral characters and lone surrogates, cycled from a short random run
      * so that 2048-character values stay cheap to generate.
      */
-    static Arbitrary<String> text(int min, int max) {
-        Arbitrary<Integer> length = Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(max)),
-                Tuple.of(1, Arbitraries.just(min)),
-                Tuple.of(2, Arbitraries.integers().between(min, max)));
-        return Combinators.combine(length, codePoint().list().ofMinSize(1).ofMaxSize(8),
-                        Arbitraries.integers().between(0, 7), Arbitraries.integers().greaterOrEqual(0))
-                .as((n, run, style, at) -> spell(cycle(n, run), style, at));
+    static Gen<String> text(int min, int max) {
+        Gen<Integer> length = Generate.frequency(List.of(
+                Pair.of(2, Generate.constant(max)),
+                Pair.of(1, Generate.constant(min)),
+                Pair.of(2, Generate.range(min, max))));
+        return length.zip(lists().of(codePoint()).ofSizeBetween(1, 8), Generate.range(0, 7), Generate.range(0, Integer.MAX_VALUE),
+                (n, run, style, at) -> spell(cycle(n, run), style, at));
     }
 
     private static String spell(String value, int style, int at) {
@@ -44,20 +43,21 @@ final class Json {
         return style == 7 && !value.isEmpty() ? quote(value, at % value.length(), false) : quote(value);
     }
 
-    private static Arbitrary<Integer> codePoint() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(8, Arbitraries.integers().between(0x20, 0x7e)),
-                Tuple.of(1, Arbitraries.integers().between(0x00, 0x1f)),
-                Tuple.of(1, Arbitraries.integers().between(0xa0, 0xd7ff)),
-                Tuple.of(1, Arbitraries.integers().between(0xe000, 0xfffd)),
-                Tuple.of(2, Arbitraries.integers().between(0x10000, 0x10ffff)),
-                Tuple.of(1, Arbitraries.integers().between(0xd800, 0xdfff)));
+    private static Gen<Integer> codePoint() {
+        return Generate.frequency(List.of(
+                Pair.of(8, Generate.range(0x20, 0x7e)),
+                Pair.of(1, Generate.range(0x00, 0x1f)),
+                Pair.of(1, Generate.range(0xa0, 0xd7ff)),
+                Pair.of(1, Generate.range(0xe000, 0xfffd)),
+                Pair.of(2, Generate.range(0x10000, 0x10ffff)),
+                Pair.of(1, Generate.range(0xd800, 0xdfff))));
     }
 
     private static String cycle(int length, List<Integer> run) {
+        int[] codePoints = run.stream().mapToInt(Integer::intValue).toArray();
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < length; i++) {
-            int codePoint = run.get(i % run.size());
+            int codePoint = codePoints[i % codePoints.length];
             if (codePoint >= 0xd800 && codePoint <= 0xdfff) {
                 text.append((char) codePoint); // a lone surrogate, unless the next one pairs with it
             } else {

@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Values and text one step off a valid document; the independent validator has the last word. */
 final class Mutations {
@@ -43,59 +42,59 @@ final class Mutations {
     private Mutations() {}
 
     /** A value {@code field} should refuse: another type, out of range, too long or short, not allowed, malformed. */
-    static Arbitrary<String> badValue(SchemaField field) {
-        List<Tuple.Tuple2<Integer, Arbitrary<String>>> choices = new ArrayList<>();
-        choices.add(Tuple.of(2, Arbitraries.of(OTHER_TYPES)));
+    static Gen<String> badValue(SchemaField field) {
+        List<Pair<Integer, Gen<String>>> choices = new ArrayList<>();
+        choices.add(Pair.of(2, Generate.pick(List.of(OTHER_TYPES))));
         if (field.types().contains("integer")) {
             BigInteger min = SchemaDocuments.lowest(field);
             BigInteger max = SchemaDocuments.highest(field);
             BigInteger longMax = BigInteger.valueOf(Long.MAX_VALUE);
-            choices.add(Tuple.of(2, Arbitraries.of(min.subtract(BigInteger.ONE).toString(), max.add(BigInteger.ONE).toString(),
+            choices.add(Pair.of(2, Generate.pick(List.of(min.subtract(BigInteger.ONE).toString(), max.add(BigInteger.ONE).toString(),
                     longMax.add(BigInteger.ONE).toString(), BigInteger.valueOf(Long.MIN_VALUE).subtract(BigInteger.ONE).toString(),
-                    BigInteger.TWO.pow(64).toString())));
-            choices.add(Tuple.of(3, Arbitraries.of(ODD_NUMBERS)));
+                    BigInteger.TWO.pow(64).toString()))));
+            choices.add(Pair.of(3, Generate.pick(List.of(ODD_NUMBERS))));
         }
         if (field.types().contains("string")) {
-            choices.add(Tuple.of(3, badString(field)));
+            choices.add(Pair.of(3, badString(field)));
         }
         if (field.types().contains("object")) {
-            choices.add(Tuple.of(3, Arbitraries.of(SchemaDocuments.headerObject(41), "{\"Retry-After\": \"1\"}",
+            choices.add(Pair.of(3, Generate.pick(List.of(SchemaDocuments.headerObject(41), "{\"Retry-After\": \"1\"}",
                     "{\"retry-after\": 1}", "{\"retry-after\": null}", "{\"\": \"1\"}", "{\"a\\n\": \"1\"}",
-                    "{\"" + "a".repeat(101) + "\": \"1\"}", "{\"a\": \"" + "b".repeat(257) + "\"}")));
+                    "{\"" + "a".repeat(101) + "\": \"1\"}", "{\"a\": \"" + "b".repeat(257) + "\"}"))));
         }
-        return Arbitraries.frequencyOf(choices);
+        return Generate.frequency(choices);
     }
 
     /** A property the schema does not declare, named like a token, a near miss of a declared name, or oddly. */
-    static Arbitrary<Member> unknownMember() {
-        return Combinators.combine(Arbitraries.of(UNKNOWN_NAMES), Arbitraries.of(OTHER_TYPES))
-                .as((name, value) -> new Member(Json.quote(name), value));
+    static Gen<Member> unknownMember() {
+        return Generate.pick(List.of(UNKNOWN_NAMES)).zip(Generate.pick(List.of(OTHER_TYPES)),
+                (name, value) -> new Member(Json.quote(name), value));
     }
 
     /** Not JSON, or not one JSON object, any more: cut short, trailing content, stray characters. */
-    static Arbitrary<String> broken(Arbitrary<String> texts) {
-        Arbitrary<String> cut = Combinators.combine(texts, Arbitraries.doubles().between(0, 1))
-                .as((text, at) -> text.substring(0, (int) (at * (text.length() - 1))));
-        Arbitrary<String> spoilt = Combinators.combine(texts, Arbitraries.of(BREAKS)).as((text, spoil) -> spoil.apply(text));
-        return Arbitraries.frequencyOf(Tuple.of(3, cut), Tuple.of(2, spoilt));
+    static Gen<String> broken(Gen<String> texts) {
+        Gen<String> cut = texts.zip(Generate.range(0, 1_000_000),
+                (text, at) -> text.substring(0, (int) (at / 1e6 * (text.length() - 1))));
+        Gen<String> spoilt = texts.zip(Generate.pick(BREAKS), (text, spoil) -> spoil.apply(text));
+        return Generate.frequency(List.of(Pair.of(3, cut), Pair.of(2, spoilt)));
     }
 
-    private static Arbitrary<String> badString(SchemaField field) {
+    private static Gen<String> badString(SchemaField field) {
         if (field.constValue() != null || !field.enumValues().isEmpty()) {
             List<String> allowed = field.constValue() != null ? List.of(field.constValue()) : field.enumValues();
             List<String> misses = new ArrayList<>(List.of("", "unknown"));
             for (String v : allowed) {
                 misses.addAll(List.of(v.toUpperCase(Locale.ROOT), v + " ", " " + v, v + "\n", v.substring(1)));
             }
-            return Json.strings(Arbitraries.of(misses));
+            return Json.strings(Generate.pick(misses));
         }
         if (field.dateTime()) {
             return Json.strings(DateTimes.invalid());
         }
         if (field.pattern() != null) {
-            return Json.strings(Arbitraries.of(PATTERN_MISSES));
+            return Json.strings(Generate.pick(List.of(PATTERN_MISSES)));
         }
-        Arbitrary<String> tooLong = Json.text(field.maxLength() + 1, field.maxLength() + 1);
-        return field.minLength() > 0 ? Arbitraries.oneOf(tooLong, Json.text(0, field.minLength() - 1)) : tooLong;
+        Gen<String> tooLong = Json.text(field.maxLength() + 1, field.maxLength() + 1);
+        return field.minLength() > 0 ? Generate.oneOf(tooLong, Json.text(0, field.minLength() - 1)) : tooLong;
     }
 }

@@ -1,17 +1,16 @@
 package dev.tokenwarden.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Every event the worker emits, written with the project's own serde, is one its published schema
@@ -23,8 +22,9 @@ class OutputEventSchemaTest {
     private static final String KEY = "\uD83D\uDD11"; // one code point, four UTF-8 bytes, two UTF-16 chars
     private static final Instant FIRST = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
+    private static final int TRIES = 1000;
 
-    @Example
+    @Test
     void shouldMatchTheSchemaWhenSchedulerOutboxEventIsAtEveryMaximum() {
         // Given
         SchedulerOutboxEvent event = new SchedulerOutboxEvent(KEY.repeat(128), SchedulerOutboxEvent.ACCOUNT_CHANGED,
@@ -37,7 +37,7 @@ class OutputEventSchemaTest {
         assertAcceptedAndReadBack(EventType.SCHEDULER_OUTBOX, bytes, event);
     }
 
-    @Example
+    @Test
     void shouldMatchTheSchemaWhenSchedulerOutboxEventHasTheLongestBuiltId() {
         // Given
         SchedulerOutboxEvent event = SchedulerOutboxEvent.accountChanged(Long.MAX_VALUE, OutboxChange.CREDENTIALS_REFRESHED,
@@ -50,7 +50,7 @@ class OutputEventSchemaTest {
         assertAcceptedAndReadBack(EventType.SCHEDULER_OUTBOX, bytes, event);
     }
 
-    @Example
+    @Test
     void shouldMatchTheSchemaWhenCredentialUpdatedIsAtEveryMaximum() {
         // Given
         CredentialUpdated event = CredentialUpdated.of(Long.MAX_VALUE, Platform.ANTIGRAVITY, Long.MAX_VALUE, LAST, FIRST);
@@ -62,39 +62,65 @@ class OutputEventSchemaTest {
         assertAcceptedAndReadBack(EventType.CREDENTIAL_UPDATED, bytes, event);
     }
 
-    @Property(tries = 1000)
-    void shouldMatchTheSchemaWhenAnySchedulerOutboxEventWithinItsBoundsIsWritten(@ForAll("outboxEvents") SchedulerOutboxEvent event) {
-        // When
-        byte[] bytes = EventSerdes.schedulerOutbox().serializer().serialize("t", event);
+    @Test
+    void shouldMatchTheSchemaWhenAnySchedulerOutboxEventWithinItsBoundsIsWritten() {
+        qt().withExamples(TRIES).forAll(outboxEvents()).checkAssert(event -> {
+            // When
+            byte[] bytes = EventSerdes.schedulerOutbox().serializer().serialize("t", event);
 
-        // Then
-        assertAcceptedAndReadBack(EventType.SCHEDULER_OUTBOX, bytes, event);
+            // Then
+            assertAcceptedAndReadBack(EventType.SCHEDULER_OUTBOX, bytes, event);
+        });
     }
 
-    @Property(tries = 1000)
-    void shouldMatchTheSchemaWhenAnyCredentialUpdatedWithinItsBoundsIsWritten(@ForAll("credentialEvents") CredentialUpdated event) {
-        // When
-        byte[] bytes = EventSerdes.credentialUpdated().serializer().serialize("t", event);
+    @Test
+    void shouldMatchTheSchemaWhenAnyCredentialUpdatedWithinItsBoundsIsWritten() {
+        qt().withExamples(TRIES).forAll(credentialEvents()).checkAssert(event -> {
+            // When
+            byte[] bytes = EventSerdes.credentialUpdated().serializer().serialize("t", event);
 
-        // Then
-        assertAcceptedAndReadBack(EventType.CREDENTIAL_UPDATED, bytes, event);
+            // Then
+            assertAcceptedAndReadBack(EventType.CREDENTIAL_UPDATED, bytes, event);
+        });
     }
 
-    @Provide
-    Arbitrary<SchedulerOutboxEvent> outboxEvents() {
+    private static Gen<SchedulerOutboxEvent> outboxEvents() {
         // Text of any chars, lone surrogates included, up to the schema's bound (chars never outnumber code points).
-        Arbitrary<String> reason = Arbitraries.strings().all().ofMaxLength(maxLength("cooldown_reason")).injectNull(0.2);
-        Arbitrary<String> status = Arbitraries.strings().all().ofMaxLength(maxLength("status")).injectNull(0.3);
-        return Combinators.combine(Arbitraries.longs().between(1, Long.MAX_VALUE), Arbitraries.of(OutboxChange.class),
-                        Arbitraries.longs(), instants().injectNull(0.3), reason, status, instants())
-                .as(SchedulerOutboxEvent::accountChanged);
+        Gen<String> reason = orNull(1, 4, chars(maxLength("cooldown_reason")));
+        Gen<String> status = orNull(3, 7, chars(maxLength("status")));
+        Gen<Long> accountId = Generate.longRange(1, Long.MAX_VALUE);
+        Gen<OutboxChange> change = Generate.enumValues(OutboxChange.class);
+        Gen<Long> mutation = Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE);
+        Gen<Instant> cooldownUntil = orNull(3, 7, instants());
+        Gen<Instant> occurredAt = instants();
+        // Seven values: more than Gen.zip takes at once.
+        return source -> SchedulerOutboxEvent.accountChanged(accountId.generate(source), change.generate(source),
+                mutation.generate(source), cooldownUntil.generate(source), reason.generate(source), status.generate(source),
+                occurredAt.generate(source));
     }
 
-    @Provide
-    Arbitrary<CredentialUpdated> credentialEvents() {
-        return Combinators.combine(Arbitraries.longs().between(1, Long.MAX_VALUE), Arbitraries.of(Platform.class),
-                        Arbitraries.longs().between(0, Long.MAX_VALUE), instants().injectNull(0.3), instants())
-                .as(CredentialUpdated::of);
+    private static Gen<CredentialUpdated> credentialEvents() {
+        return Generate.longRange(1, Long.MAX_VALUE).zip(Generate.enumValues(Platform.class), Generate.longRange(0, Long.MAX_VALUE),
+                orNull(3, 7, instants()), instants(), CredentialUpdated::of);
+    }
+
+    /** {@code null} {@code nulls} times in {@code nulls + values}. */
+    private static <T> Gen<T> orNull(int nulls, int values, Gen<T> gen) {
+        return Generate.frequency(List.of(Pair.of(nulls, Generate.constant((T) null)), Pair.of(values, gen)));
+    }
+
+    /** Any chars, 0 to {@code max} of them, at the bounds as often as between. */
+    private static Gen<String> chars(int max) {
+        Gen<Integer> length = Generate.frequency(List.of(
+                Pair.of(1, Generate.constant(0)), Pair.of(1, Generate.constant(max)), Pair.of(2, Generate.range(0, max))));
+        Gen<Character> any = Generate.characters(Character.MIN_VALUE, Character.MAX_VALUE);
+        return source -> {
+            StringBuilder text = new StringBuilder();
+            for (int i = length.generate(source); i > 0; i--) {
+                text.append(any.generate(source).charValue());
+            }
+            return text.toString();
+        };
     }
 
     private static int maxLength(String property) {
@@ -103,10 +129,9 @@ class OutputEventSchemaTest {
     }
 
     /** Instants the schemas' four-digit years can spell: 0000-01-01 to the last nanosecond of 9999. */
-    private static Arbitrary<Instant> instants() {
-        return Combinators.combine(Arbitraries.longs().between(FIRST.getEpochSecond(), LAST.getEpochSecond()),
-                        Arbitraries.integers().between(0, 999_999_999))
-                .as(Instant::ofEpochSecond);
+    private static Gen<Instant> instants() {
+        return Generate.longRange(FIRST.getEpochSecond(), LAST.getEpochSecond()).zip(Generate.range(0, 999_999_999),
+                (seconds, nanos) -> Instant.ofEpochSecond(seconds, nanos));
     }
 
     private static <T> void assertAcceptedAndReadBack(EventType<T> type, byte[] bytes, T event) {

@@ -1,16 +1,16 @@
 package dev.tokenwarden.events;
 
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * JSON text generated from an event schema: valid documents with values at the edges (lengths,
@@ -19,8 +19,8 @@ import net.jqwik.api.Tuple;
  * unknown property, broken JSON). Whether a document is valid is not decided here: the test asks an
  * independent validator. Values are kept as JSON text so that their spelling is under our control.
  *
- * <p>Every shape is a fixed arbitrary built once per schema (no {@code flatMap}), and the big ones
- * are {@link #frozen}, which keeps generation at tens of microseconds a document.
+ * <p>Every shape is a fixed generator built once per schema (no {@code flatMap}); all randomness is
+ * drawn from the source QuickTheories passes in, so a failure is replayed by its seed and shrunk.
  */
 final class SchemaDocuments {
 
@@ -35,85 +35,76 @@ final class SchemaDocuments {
     /** Where a schema sets no bound, values reach far past Java's long (that was the 2^64 bug). */
     private static final BigInteger FAR = BigInteger.TEN.pow(30);
 
-    private static final Map<String, Arbitrary<String>> PATTERN_VALUES = Map.of(
+    private static final Map<String, Gen<String>> PATTERN_VALUES = Map.of(
             "^credential-updated:[1-9][0-9]*:[0-9]+(?![\\s\\S])",
-            Combinators.combine(Arbitraries.longs().between(1, Long.MAX_VALUE), Arbitraries.longs().between(0, Long.MAX_VALUE))
-                    .as((account, version) -> "credential-updated:" + account + ":" + version));
+            Generate.longRange(1, Long.MAX_VALUE).zip(Generate.longRange(0, Long.MAX_VALUE),
+                    (account, version) -> "credential-updated:" + account + ":" + version));
     private static final List<String> WHITESPACE = List.of("", " ", "\n", "\t", "\r\n  ");
 
     private SchemaDocuments() {}
 
-    static Arbitrary<String> documents(EventType<?> type) {
+    static Gen<String> documents(EventType<?> type) {
         List<SchemaField> fields = SchemaField.of(type);
-        List<Tuple.Tuple2<Integer, Arbitrary<List<Member>>>> offShapes = new ArrayList<>();
+        List<Pair<Integer, Gen<List<Member>>>> offShapes = new ArrayList<>();
         for (SchemaField field : fields) {
-            offShapes.add(Tuple.of(4, frozen(members(fields, field, member(field, Mutations.badValue(field)).map(List::of)))));
-            offShapes.add(Tuple.of(1, frozen(members(fields, field, Combinators.combine(member(field, validValue(field)),
-                    member(field, validValue(field))).as(List::of)))));
+            offShapes.add(Pair.of(4, members(fields, field, member(field, Mutations.badValue(field)).map(member -> List.of(member)))));
+            offShapes.add(Pair.of(1, members(fields, field, member(field, validValue(field)).zip(member(field, validValue(field)),
+                    List::of))));
             if (field.required()) {
-                offShapes.add(Tuple.of(1, frozen(members(fields, field, Arbitraries.just(List.of())))));
+                offShapes.add(Pair.of(1, members(fields, field, Generate.constant(List.of()))));
             }
         }
-        offShapes.add(Tuple.of(3, frozen(Combinators.combine(members(fields, null, null), Mutations.unknownMember())
-                .as((members, extra) -> with(members, extra)))));
-        int offWeight = offShapes.stream().mapToInt(Tuple.Tuple2::get1).sum();
-        List<Tuple.Tuple2<Integer, Arbitrary<List<Member>>>> shapes = new ArrayList<>(offShapes);
+        offShapes.add(Pair.of(3, members(fields, null, null).zip(Mutations.unknownMember(), SchemaDocuments::with)));
+        int offWeight = offShapes.stream().mapToInt(shape -> shape._1).sum();
+        List<Pair<Integer, Gen<List<Member>>>> shapes = new ArrayList<>(offShapes);
         // About two valid documents for every three that are off.
-        shapes.add(Tuple.of(offWeight * 2 / 3, frozen(members(fields, null, null))));
-        Arbitrary<String> text = frozen(Combinators.combine(Arbitraries.frequencyOf(shapes), Arbitraries.randoms(), Arbitraries.of(WHITESPACE))
-                .as(SchemaDocuments::render));
-        return Arbitraries.frequencyOf(Tuple.of(19, text), Tuple.of(1, Mutations.broken(text)));
-    }
-
-    /**
-     * The same values from a generator built once. jqwik looks generators up by the arbitrary's hash
-     * code, computed over the whole tree on every try; for a document tree that was most of the run.
-     */
-    private static <T> Arbitrary<T> frozen(Arbitrary<T> arbitrary) {
-        return Arbitraries.fromGenerator(arbitrary.generator(1000));
+        shapes.add(Pair.of(offWeight * 2 / 3, members(fields, null, null)));
+        Gen<Random> randoms = Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE).map(Random::new);
+        Gen<String> text = Generate.frequency(shapes).zip(randoms, Generate.pick(WHITESPACE), SchemaDocuments::render);
+        return Generate.frequency(List.of(Pair.of(19, text), Pair.of(1, Mutations.broken(text))));
     }
 
     /** Every field valid (optional ones sometimes absent), except {@code special}, whose members come from {@code instead}. */
-    private static Arbitrary<List<Member>> members(List<SchemaField> fields, SchemaField special, Arbitrary<List<Member>> instead) {
-        List<Arbitrary<List<Member>>> perField = new ArrayList<>();
+    private static Gen<List<Member>> members(List<SchemaField> fields, SchemaField special, Gen<List<Member>> instead) {
+        List<Gen<List<Member>>> perField = new ArrayList<>();
         for (SchemaField field : fields) {
-            Arbitrary<List<Member>> present = frozen(member(field, validValue(field)).map(List::of));
+            Gen<List<Member>> present = member(field, validValue(field)).map(member -> List.of(member));
             perField.add(field == special ? instead
                     : field.required() ? present
-                    : Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(List.of())), Tuple.of(2, present)));
+                    : Generate.frequency(List.of(Pair.of(1, Generate.constant(List.of())), Pair.of(2, present))));
         }
-        return Combinators.combine(perField).as(lists -> lists.stream().flatMap(List::stream).toList());
+        return source -> perField.stream().flatMap(field -> field.generate(source).stream()).toList();
     }
 
-    private static Arbitrary<Member> member(SchemaField field, Arbitrary<String> value) {
-        return Combinators.combine(name(field.name()), value).as(Member::new);
+    private static Gen<Member> member(SchemaField field, Gen<String> value) {
+        return name(field.name()).zip(value, Member::new);
     }
 
     /** A property name, now and then with one character as a \\u escape (the same name to any reader). */
-    private static Arbitrary<String> name(String name) {
-        return Arbitraries.frequencyOf(
-                Tuple.of(9, Arbitraries.just(Json.quote(name))),
-                Tuple.of(1, Json.strings(Arbitraries.just(name))));
+    private static Gen<String> name(String name) {
+        return Generate.frequency(List.of(
+                Pair.of(9, Generate.constant(Json.quote(name))),
+                Pair.of(1, Json.strings(Generate.constant(name)))));
     }
 
-    static Arbitrary<String> validValue(SchemaField field) {
-        List<Tuple.Tuple2<Integer, Arbitrary<String>>> choices = new ArrayList<>();
+    static Gen<String> validValue(SchemaField field) {
+        List<Pair<Integer, Gen<String>>> choices = new ArrayList<>();
         if (field.nullable()) {
-            choices.add(Tuple.of(1, Arbitraries.just("null")));
+            choices.add(Pair.of(1, Generate.constant("null")));
         }
         if (field.types().contains("boolean")) {
-            choices.add(Tuple.of(3, Arbitraries.of("true", "false")));
+            choices.add(Pair.of(3, Generate.pick(List.of("true", "false"))));
         }
         if (field.types().contains("integer")) {
-            choices.add(Tuple.of(3, integer(lowest(field), highest(field))));
+            choices.add(Pair.of(3, integer(lowest(field), highest(field))));
         }
         if (field.types().contains("string")) {
-            choices.add(Tuple.of(3, validString(field)));
+            choices.add(Pair.of(3, validString(field)));
         }
         if (field.types().contains("object")) {
-            choices.add(Tuple.of(3, Arbitraries.of(HEADER_OBJECTS)));
+            choices.add(Pair.of(3, Generate.pick(HEADER_OBJECTS)));
         }
-        return Arbitraries.frequencyOf(choices);
+        return Generate.frequency(choices);
     }
 
     /** Header maps at their edges: none, one, the longest name and value, the most names, an escaped name. */
@@ -133,18 +124,18 @@ final class SchemaDocuments {
         return text.append('}').toString();
     }
 
-    private static Arbitrary<String> validString(SchemaField field) {
+    private static Gen<String> validString(SchemaField field) {
         if (field.constValue() != null) {
-            return Json.strings(Arbitraries.just(field.constValue()));
+            return Json.strings(Generate.constant(field.constValue()));
         }
         if (!field.enumValues().isEmpty()) {
-            return Json.strings(Arbitraries.of(field.enumValues()));
+            return Json.strings(Generate.pick(field.enumValues()));
         }
         if (field.dateTime()) {
             return Json.strings(DateTimes.valid());
         }
         if (field.pattern() != null) {
-            Arbitrary<String> values = PATTERN_VALUES.get(field.pattern());
+            Gen<String> values = PATTERN_VALUES.get(field.pattern());
             if (values == null) {
                 throw new IllegalStateException("no generator for the pattern of " + field.name() + ": add one to PATTERN_VALUES");
             }
@@ -154,18 +145,26 @@ final class SchemaDocuments {
     }
 
     /** Integers in [min, max], mostly at the edges, sometimes spelled 5.0, 5.000, 5e0, 5E+0, 50e-1 or 0.05e2. */
-    private static Arbitrary<String> integer(BigInteger min, BigInteger max) {
-        Arbitrary<BigInteger> value = Arbitraries.frequencyOf(
-                Tuple.of(1, Arbitraries.just(min)),
-                Tuple.of(1, Arbitraries.just(max)),
-                Tuple.of(1, Arbitraries.just(min.add(BigInteger.ONE).min(max))),
-                Tuple.of(1, Arbitraries.just(max.subtract(BigInteger.ONE).max(min))),
-                Tuple.of(4, Arbitraries.bigIntegers().between(min, max)));
+    private static Gen<String> integer(BigInteger min, BigInteger max) {
+        Gen<BigInteger> value = Generate.frequency(List.of(
+                Pair.of(1, Generate.constant(min)),
+                Pair.of(1, Generate.constant(max)),
+                Pair.of(1, Generate.constant(min.add(BigInteger.ONE).min(max))),
+                Pair.of(1, Generate.constant(max.subtract(BigInteger.ONE).max(min))),
+                Pair.of(4, between(min, max))));
         List<Function<BigInteger, String>> spellings = List.of(
                 v -> v + ".0", v -> v + ".000", v -> v + "e0", v -> v + "E+0", v -> v + "0e-1", v -> v.signum() == 0 ? "-0" : "0.0" + v + "e2");
-        Arbitrary<Function<BigInteger, String>> spelling = Arbitraries.frequencyOf(
-                Tuple.of(spellings.size() * 2, Arbitraries.just(BigInteger::toString)), Tuple.of(spellings.size(), Arbitraries.of(spellings)));
-        return Combinators.combine(value, spelling).as((v, spell) -> v.signum() < 0 && spell.apply(v).startsWith("0.0") ? v.toString() : spell.apply(v));
+        Gen<Function<BigInteger, String>> spelling = Generate.frequency(List.of(
+                Pair.of(spellings.size() * 2, Generate.constant(BigInteger::toString)), Pair.of(spellings.size(), Generate.pick(spellings))));
+        return value.zip(spelling, (v, spell) -> v.signum() < 0 && spell.apply(v).startsWith("0.0") ? v.toString() : spell.apply(v));
+    }
+
+    /** Uniform in [min, max]: 128 random bits reduced modulo the span (the bias is far below anything a run sees). */
+    private static Gen<BigInteger> between(BigInteger min, BigInteger max) {
+        BigInteger span = max.subtract(min).add(BigInteger.ONE);
+        Gen<Long> bits = Generate.longRange(Long.MIN_VALUE, Long.MAX_VALUE);
+        return bits.zip(bits, (high, low) -> new BigInteger(1, ByteBuffer.allocate(16).putLong(high).putLong(low).array())
+                .mod(span).add(min));
     }
 
     static BigInteger lowest(SchemaField field) {

@@ -7,8 +7,6 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import sun.misc.Signal;
-
 import java.io.IOException;
 
 import dev.tokenwarden.config.ConfigException;
@@ -62,9 +60,7 @@ final class RunCommand implements CliCommand {
         OperatorServer server = config.operate().httpEnabled() ? startServer(config.operate(), metrics, health, worker)
                 : null;
         CountDownLatch stopRequested = new CountDownLatch(1);
-        for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> stopRequested.countDown());
-        }
+        StopSignals.onStop(stopRequested::countDown);
         Runtime.getRuntime().addShutdownHook(new Thread(worker::close, "tokenwarden-shutdown"));
         Thread watcher = new Thread(() -> {
             try {

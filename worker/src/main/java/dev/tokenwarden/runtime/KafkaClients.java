@@ -57,6 +57,7 @@ public final class KafkaClients {
         return p;
     }
 
+    @SuppressWarnings("deprecation") // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED: deprecated as the 5.0 default
     private static Properties base(WorkerConfig.Kafka kafka) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.applicationId());

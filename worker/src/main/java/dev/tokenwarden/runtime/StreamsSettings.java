@@ -21,6 +21,7 @@ final class StreamsSettings {
     }
 
     /** @param failures where the exception handlers count; handed to them through the configuration */
+    @SuppressWarnings("deprecation") // PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED: deprecated as the 5.0 default
     static Properties of(WorkerConfig config, StreamFailures failures) {
         WorkerConfig.Kafka kafka = config.kafka();
         Properties p = new Properties();

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -325,8 +326,8 @@ public final class Worker implements AutoCloseable {
         CompletableFuture<Boolean> answers = CompletableFuture.supplyAsync(
                 () -> dependencies.refresh().awaitHeldAnswers(shutdown.answerDrain()), Worker::drainThread);
         Duration streamsBudget = remaining(deadline).minus(CLOSE_STEP.multipliedBy(2));
-        streams.close(new KafkaStreams.CloseOptions()
-                .timeout(streamsBudget.isNegative() ? Duration.ZERO : streamsBudget).leaveGroup(true));
+        streams.close(CloseOptions.timeout(streamsBudget.isNegative() ? Duration.ZERO : streamsBudget)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         answers.completeOnTimeout(false, remaining(deadline).toMillis(), TimeUnit.MILLISECONDS).join();
         // The pools, clients and connections close in their own time; the stop does not wait past its bound.
         CompletableFuture<Void> rest = CompletableFuture.runAsync(dependencies::close, Worker::drainThread);

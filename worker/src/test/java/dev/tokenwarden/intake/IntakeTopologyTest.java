@@ -31,7 +31,6 @@ import dev.tokenwarden.events.DeadLetter;
 import dev.tokenwarden.events.DeadLetterReason;
 import dev.tokenwarden.events.DeadLetterRecord;
 import dev.tokenwarden.events.EventSerdes;
-import dev.tokenwarden.events.EventType;
 import dev.tokenwarden.events.RefreshNeeded;
 
 class IntakeTopologyTest {

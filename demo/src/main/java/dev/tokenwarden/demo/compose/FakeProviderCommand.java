@@ -1,14 +1,12 @@
 package dev.tokenwarden.demo.compose;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-import sun.misc.Signal;
-
 import dev.tokenwarden.cli.CliArgs;
 import dev.tokenwarden.cli.CliCommand;
+import dev.tokenwarden.cli.StopSignals;
 import dev.tokenwarden.cli.UsageException;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
@@ -50,9 +48,7 @@ public final class FakeProviderCommand implements CliCommand {
             throw new UsageException("--latency-ms must be 0..60000, was " + latencyMs);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        for (String name : List.of("TERM", "INT")) {
-            Signal.handle(new Signal(name), signal -> stop.countDown());
-        }
+        StopSignals.onStop(stop::countDown);
         try (FakeOAuthServer oauth = FakeOAuthServer.builder().bind("0.0.0.0", port).threads(32).start();
                 ProviderAdmin admin = new ProviderAdmin(oauth, adminPort)) {
             oauth.latency(Duration.ofMillis(latencyMs));

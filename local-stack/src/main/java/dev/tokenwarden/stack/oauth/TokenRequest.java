@@ -48,7 +48,7 @@ record TokenRequest(Platform.Encoding encoding, Map<String, String> fields, Stri
             return new TokenRequest(Platform.Encoding.JSON, Map.of(), "body must be a JSON object");
         }
         Map<String, String> fields = new HashMap<>();
-        root.fields().forEachRemaining(field -> {
+        root.properties().forEach(field -> {
             if (field.getValue().isTextual()) {
                 fields.put(field.getKey(), field.getValue().textValue());
             }
