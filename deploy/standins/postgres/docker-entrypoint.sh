@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stand-in for the official postgres image's entry point: initialise PGDATA on first start (POSTGRES_USER,
-# POSTGRES_PASSWORD, POSTGRES_DB, /docker-entrypoint-initdb.d) with a socket-only server, stop it, then run the
+# POSTGRES_PASSWORD, POSTGRES_DB, their _FILE variants, /docker-entrypoint-initdb.d) with a socket-only server, stop it, then run the
 # real one as user postgres. Like the official image, "ready to accept connections" is printed twice on a first start.
 set -Eeo pipefail
 
@@ -13,6 +13,16 @@ if [ "$(id -u)" = 0 ]; then
   chmod 700 "$PGDATA"
   exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
 fi
+
+# As the official image's file_env: POSTGRES_PASSWORD (and _USER, _DB) may come from the file *_FILE names.
+for var in POSTGRES_PASSWORD POSTGRES_USER POSTGRES_DB; do
+  file_var="${var}_FILE"
+  if [ -n "${!file_var:-}" ]; then
+    if [ -n "${!var:-}" ]; then echo "error: both $var and $file_var are set (but are exclusive)" >&2; exit 1; fi
+    export "$var"="$(< "${!file_var}")"
+    unset "$file_var"
+  fi
+done
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   : "${POSTGRES_USER:=postgres}"

@@ -122,7 +122,9 @@ public final class CliArgs {
               --help               this text
             Settings are also read from environment variables: db.url -> TOKENWARDEN_DB_URL, and
             kafka.streams.security.protocol -> TOKENWARDEN_KAFKA_STREAMS_SECURITY_PROTOCOL (in the part after
-            TOKENWARDEN_KAFKA_STREAMS_, _ is '.', __ is '_' and ___ is '-').
+            TOKENWARDEN_KAFKA_STREAMS_, _ is '.', __ is '_' and ___ is '-'). Secrets from files, as Docker and
+            Kubernetes mount them: TOKENWARDEN_DB_PASSWORD_FILE=/run/secrets/db-password (any setting's variable
+            with _FILE; surrounding whitespace is trimmed).
             A sample file with every setting: config/tokenwarden.sample.properties.
             """;
 }

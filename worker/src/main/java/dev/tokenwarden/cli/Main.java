@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 import dev.tokenwarden.config.ConfigException;
@@ -47,6 +48,11 @@ public final class Main {
             err.println("tokenwarden " + command.name() + ": " + e.getMessage());
             return CliCommand.USAGE;
         } catch (Exception e) {
+            Optional<String> missing = MissingSchema.in(e);
+            if (missing.isPresent()) {
+                err.println(MissingSchema.line(command.name(), missing.get()));
+                return CliCommand.FAILED;
+            }
             err.println("tokenwarden " + command.name() + " failed: " + e);
             e.printStackTrace(err);
             return CliCommand.FAILED;

@@ -43,11 +43,13 @@ final class TopicsCommand implements CliCommand {
                 count is not topics.partitions, a replication factor that is not topics.replication-factor, a
                 dead-letter topic that would refuse the largest dead letter, or a repartition topic whose count
                 differs from its input's.
-                Kafka Streams creates its internal topics itself at the first start:
+                --create also makes the two repartition topics,
                 <kafka.application.id>-refresh-needed-by-account-repartition and
-                <kafka.application.id>-upstream-rejected-by-account-repartition (with the partition count of their
-                input, so raising an input's count later also means deleting its repartition topic while every
-                worker is stopped), plus changelog topics of the state stores. On a cluster with ACLs the worker's
+                <kafka.application.id>-upstream-rejected-by-account-repartition, with the partition count of their
+                input and the configuration Kafka Streams would give them, so that a first start logs no warnings
+                about them (without them Kafka Streams creates them at the first start, after its consumer warned
+                UNKNOWN_TOPIC_OR_PARTITION). Raising an input's count later also means deleting its repartition
+                topic while every worker is stopped. Kafka Streams creates the changelog topics of its stores. On a cluster with ACLs the worker's
                 principal needs CREATE on the cluster (or on the prefix <kafka.application.id>-) and
                 READ/WRITE/DESCRIBE on those topics, besides READ on the inputs and WRITE on the outputs.
 

@@ -23,10 +23,15 @@ import java.util.Properties;
  * is {@code kafka.streams.security.protocol}, {@code ..._RACK_AWARE_ASSIGNMENT_TRAFFIC__COST} is
  * {@code rack.aware.assignment.traffic_cost}). Every Kafka client and Streams property is lower case with
  * single separators, so each has exactly one variable.
+ *
+ * <p>Every setting can also be read from a file named by {@code TOKENWARDEN_<NAME>_FILE} (see
+ * {@link #fileEnvVar(Setting)}), at the same precedence as its variable.
  */
 public final class ConfigSource {
     public static final String STREAMS_PASSTHROUGH_PREFIX = "kafka.streams.";
     public static final String STREAMS_ENV_PREFIX = "TOKENWARDEN_KAFKA_STREAMS_";
+    /** See {@link #fileEnvVar(Setting)}. */
+    public static final String FILE_SUFFIX = "_FILE";
 
     private final Map<String, String> values;
     private final List<String> problems;
@@ -46,6 +51,14 @@ public final class ConfigSource {
             String v = env.get(s.envVar());
             if (v != null) {
                 values.put(s.key(), v);
+            }
+            String fromFile = env.get(fileEnvVar(s));
+            if (fromFile != null) {
+                if (v != null) {
+                    problems.add(s.key() + " (env " + s.envVar() + "): set either " + s.envVar() + " or "
+                            + fileEnvVar(s) + ", not both");
+                }
+                readSecretFile(s, fromFile, values, problems);
             }
         }
         env.forEach((name, value) -> {
@@ -112,6 +125,34 @@ public final class ConfigSource {
             });
         }
         return b.toString();
+    }
+
+    /**
+     * The variable naming a file that holds the setting's value: {@code TOKENWARDEN_DB_PASSWORD_FILE}. This is how
+     * Docker and Kubernetes hand secrets over (a mounted file, not an environment variable that {@code docker
+     * inspect} and process listings show); every setting has one, the secrets are what it is for.
+     */
+    public static String fileEnvVar(Setting s) {
+        return s.envVar() + FILE_SUFFIX;
+    }
+
+    /**
+     * The file's content with surrounding whitespace removed (a file written by {@code echo} or an editor ends in a
+     * newline). A missing or unreadable file is a problem naming the setting and the path, never the content.
+     */
+    private static void readSecretFile(Setting s, String file, Map<String, String> values, List<String> problems) {
+        String label = s.key() + " (env " + fileEnvVar(s) + ")";
+        if (file.isBlank()) {
+            problems.add(label + ": must name a file, was empty");
+            return;
+        }
+        try {
+            values.put(s.key(), Files.readString(Path.of(file.strip()), StandardCharsets.UTF_8).strip());
+        } catch (IOException | RuntimeException e) {
+            // The exception's class says missing, unreadable or not a file; its message could only repeat the path.
+            problems.add(label + ": cannot read the file '" + file.strip() + "' ("
+                    + e.getClass().getSimpleName() + ")");
+        }
     }
 
     public static ConfigSource of(Map<String, String> values) {

@@ -12,7 +12,9 @@ public final class SettingsTable {
     /** Where the sample file lives, relative to the repository root. */
     public static final String SAMPLE_FILE = "config/tokenwarden.sample.properties";
     private static final String STREAMS_ROW = "passed to Kafka Streams as is, e.g. kafka.streams.replication.factor=3;"
-            + " from the environment as TOKENWARDEN_KAFKA_STREAMS_<NAME> (in NAME _ is '.', __ is '_', ___ is '-')";
+            + " from the environment as TOKENWARDEN_KAFKA_STREAMS_<NAME> (in NAME _ is '.', __ is '_', ___ is '-')."
+            + " What correctness needs (processing.guarantee, the failure handlers, the serdes, and what a setting above"
+            + " already sets) is refused at start, naming the property";
     /** Values for the sample file's required settings: a local broker and database. */
     private static final Map<String, String> EXAMPLES = Map.of(
             Settings.KAFKA_BOOTSTRAP_SERVERS.key(), "127.0.0.1:9092",
@@ -32,7 +34,8 @@ public final class SettingsTable {
                 # it current). Use it with: tokenwarden run --config tokenwarden.properties
                 # Precedence: this file, then environment variables, then --set KEY=VALUE.
                 # Required settings are set to a local example; uncomment a line to change a default.
-                # Secrets (passwords, client secrets, the credential key) are better given by environment variable.
+                # Secrets (passwords, client secrets, the credential key) are better given as files: every variable
+                # has a _FILE twin naming a file to read the value from (TOKENWARDEN_DB_PASSWORD_FILE=/run/secrets/x).
                 """);
         for (Setting s : Settings.ALL) {
             b.append('\n');
@@ -40,7 +43,8 @@ public final class SettingsTable {
                 b.append("# ").append(line).append('\n');
             }
             b.append("# env ").append(s.envVar()).append(s.isRequired() ? "; required" : "")
-                    .append(s.secret() ? "; secret, never printed" : "").append('\n');
+                    .append(s.secret() ? "; secret, never printed; or a file: " + ConfigSource.fileEnvVar(s) : "")
+                    .append('\n');
             if (s.isRequired()) {
                 b.append(s.key()).append('=').append(EXAMPLES.getOrDefault(s.key(), "")).append('\n');
             } else {
@@ -88,8 +92,9 @@ public final class SettingsTable {
                     .append(" | ").append(s.meaning()).append(" |\n");
         }
         b.append("| `kafka.streams.*` | `TOKENWARDEN_KAFKA_STREAMS_<NAME>` | | passed to Kafka Streams as is, e.g."
-                + " `kafka.streams.replication.factor=3`; in the variable's `NAME`, `_` is `.`, `__` is `_`, `___` is `-`"
-                + " |\n");
+                + " `kafka.streams.replication.factor=3`; in the variable's `NAME`, `_` is `.`, `__` is `_`, `___` is `-`."
+                + " What correctness needs (`processing.guarantee`, the failure handlers, the serdes, and what a setting"
+                + " above already sets) is refused at start, naming the property |\n");
         return b.toString();
     }
 }

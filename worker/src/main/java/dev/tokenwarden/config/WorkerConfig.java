@@ -226,7 +226,7 @@ public record WorkerConfig(
                 Path.of(r.string(Settings.KAFKA_STATE_DIR)),
                 r.durationBetween(Settings.KAFKA_COMMIT_INTERVAL, Duration.ofMillis(10), Duration.ofMinutes(1)),
                 r.oneOf(Settings.KAFKA_OUTPUT_COMPRESSION, Settings.OUTPUT_COMPRESSIONS),
-                source.streamsPassthrough());
+                StreamsPassthrough.read(r, source));
     }
 
     private static int readDeadLetterMaxBytes(ConfigReader r) {

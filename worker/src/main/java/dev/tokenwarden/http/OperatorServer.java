@@ -1,25 +1,45 @@
 package dev.tokenwarden.http;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import dev.tokenwarden.health.HealthChecks;
 import dev.tokenwarden.health.HealthRules;
 
-/** Serves the three operator paths until {@link #close()}; GET and HEAD only. */
+/**
+ * Serves the three operator paths until {@link #close()}; GET and HEAD only.
+ *
+ * <p>Jetty rather than the JDK's {@code HttpServer}: the JDK's server hands a connection to an executor thread as
+ * soon as one byte arrives and that thread then reads the request with no time limit, so two peers that send
+ * {@code G} and stall took both threads and /health/live hung for good (a liveness probe then restarts the worker in a
+ * loop). Jetty reads requests on its selector without holding a thread, closes a connection idle for
+ * 5 s and one that has not completed its first request within 10 s ({@link Limits}), and caps open
+ * connections at {@link #MAX_CONNECTIONS} (the file descriptors the worker's Kafka and database clients need).
+ * Scrapes and readiness checks take a bounded share of the threads, so a slow {@code /metrics} never leaves
+ * {@code /health/live} without one.
+ */
 public final class OperatorServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OperatorServer.class);
     public static final String METRICS = "/metrics";
@@ -28,12 +48,31 @@ public final class OperatorServer implements AutoCloseable {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final ExecutorService threads;
+    /**
+     * How long connections may wait.
+     *
+     * @param idle a connection with no bytes moving for this long is closed (no thread is held while it waits)
+     * @param firstRequest a connection that has not sent a whole first request by then is closed, however slowly it
+     *     trickles
+     */
+    record Limits(Duration idle, Duration firstRequest) {
+        static final Limits DEFAULT = new Limits(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    }
 
-    private OperatorServer(HttpServer server, ExecutorService threads) {
+    static final int MAX_CONNECTIONS = 1_000;
+    /** One acceptor and one selector thread, plus the handlers: at least 8 stay free for liveness. */
+    static final int THREADS = 16;
+    /** Concurrent scrapes; another one is answered 503 at once (Prometheus tries again next interval). */
+    static final int SCRAPES = 2;
+    /** Concurrent readiness checks, each bounded by {@link HealthChecks}; more wait up to a second for a turn. */
+    static final int READINESS = 4;
+
+    private final Server server;
+    private final ServerConnector connector;
+
+    private OperatorServer(Server server, ServerConnector connector) {
         this.server = server;
-        this.threads = threads;
+        this.connector = connector;
     }
 
     /**
@@ -44,40 +83,65 @@ public final class OperatorServer implements AutoCloseable {
      */
     public static OperatorServer start(String bindAddress, int port, Supplier<String> scrape, HealthChecks health)
             throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
-        // Two threads: a scrape and a probe at once; a slow readiness check is bounded by HealthChecks.
-        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "tokenwarden-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(threads);
-        server.createContext("/", exchange -> answer(exchange, () -> route(exchange.getRequestURI().getPath(),
-                scrape, health)));
-        server.start();
-        OperatorServer started = new OperatorServer(server, threads);
+        return start(bindAddress, port, scrape, health, Limits.DEFAULT);
+    }
+
+    static OperatorServer start(String bindAddress, int port, Supplier<String> scrape, HealthChecks health,
+            Limits limits) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(THREADS, 4, (int) Duration.ofMinutes(1).toMillis());
+        threads.setName("tokenwarden-http");
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(8 * 1024);
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(bindAddress);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.idle().toMillis());
+        connector.setAcceptQueueSize(128);
+        connector.addEventListener(new FirstRequestBound(connector, limits.firstRequest()));
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
+        server.setHandler(new Paths(scrape, health));
+        server.setStopTimeout(0);
+        try {
+            server.start();
+        } catch (IOException e) {
+            stopQuietly(server);
+            throw e;
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw new IOException("operator HTTP server on " + bindAddress + ":" + port + " did not start: " + e, e);
+        }
+        OperatorServer started = new OperatorServer(server, connector);
         log.info("operator HTTP server on {}:{} ({}, {}, {})", bindAddress, started.port(), METRICS, LIVE, READY);
         return started;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private record Response(int status, String contentType, String body) {
+    @Override
+    public void close() {
+        stopQuietly(server);
     }
 
-    private static Response route(String path, Supplier<String> scrape, HealthChecks health) {
-        return switch (path) {
-            case METRICS -> new Response(200, PROMETHEUS_TEXT, scrape.get());
-            case LIVE -> health(health.live());
-            case READY -> health(health.ready());
-            default -> new Response(404, "application/json", "{\"error\":\"not found\",\"paths\":[\"" + METRICS
-                    + "\",\"" + LIVE + "\",\"" + READY + "\"]}\n");
-        };
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("operator HTTP server did not stop cleanly ({})", e.getClass().getName());
+        }
     }
 
-    static Response health(HealthRules.Answer answer) {
+    record Answer(int status, String contentType, String body) {
+    }
+
+    static Answer health(HealthRules.Answer answer) {
         ObjectNode body = JSON.createObjectNode();
         body.put("status", answer.status().name());
         body.put("streams", answer.streams().name());
@@ -87,7 +151,7 @@ public final class OperatorServer implements AutoCloseable {
             check(checks, "redis", answer.redis());
         }
         answer.reasons().forEach(body.putArray("reasons")::add);
-        return new Response(answer.ok() ? 200 : 503, "application/json", body.toString() + "\n");
+        return new Answer(answer.ok() ? 200 : 503, "application/json", body.toString() + "\n");
     }
 
     private static void check(ObjectNode checks, String name, HealthRules.Check check) {
@@ -96,40 +160,111 @@ public final class OperatorServer implements AutoCloseable {
         node.put("detail", check.detail());
     }
 
-    private static void answer(HttpExchange exchange, Supplier<Response> route) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            Response response;
+    /** The three paths; liveness is a read of the Streams state and never waits for a permit. */
+    private static final class Paths extends Handler.Abstract {
+        private final Supplier<String> scrape;
+        private final HealthChecks health;
+        private final Semaphore scrapes = new Semaphore(SCRAPES);
+        private final Semaphore readiness = new Semaphore(READINESS);
+
+        Paths(Supplier<String> scrape, HealthChecks health) {
+            this.scrape = scrape;
+            this.health = health;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String method = request.getMethod();
+            String path = Request.getPathInContext(request);
+            Answer answer;
             if (!method.equals("GET") && !method.equals("HEAD")) {
-                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                response = new Response(405, "application/json", "{\"error\":\"method not allowed\"}\n");
+                response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+                answer = new Answer(405, "application/json", "{\"error\":\"method not allowed\"}\n");
             } else {
                 try {
-                    response = route.get();
+                    answer = route(path);
                 } catch (RuntimeException e) {
                     // The class only: a message could quote what a driver held.
-                    log.warn("operator HTTP request {} failed ({})", exchange.getRequestURI().getPath(),
-                            e.getClass().getName());
-                    response = new Response(500, "application/json", "{\"error\":\"internal error\"}\n");
+                    log.warn("operator HTTP request {} failed ({})", path, e.getClass().getName());
+                    answer = new Answer(500, "application/json", "{\"error\":\"internal error\"}\n");
                 }
             }
-            byte[] bytes = response.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", response.contentType());
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
+            response.setStatus(answer.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, answer.contentType());
+            response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
             if (method.equals("HEAD")) {
-                exchange.sendResponseHeaders(response.status(), -1);
-                return;
+                response.write(true, null, callback);
+            } else {
+                Content.Sink.write(response, true, answer.body(), callback);
             }
-            exchange.sendResponseHeaders(response.status(), bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+            return true;
+        }
+
+        private Answer route(String path) {
+            return switch (path) {
+                case LIVE -> health(health.live());
+                case READY -> ready();
+                case METRICS -> metrics();
+                default -> new Answer(404, "application/json", "{\"error\":\"not found\",\"paths\":[\"" + METRICS
+                        + "\",\"" + LIVE + "\",\"" + READY + "\"]}\n");
+            };
+        }
+
+        private Answer metrics() {
+            if (!scrapes.tryAcquire()) {
+                return new Answer(503, "application/json", "{\"error\":\"" + SCRAPES
+                        + " scrapes are already running\"}\n");
+            }
+            try {
+                return new Answer(200, PROMETHEUS_TEXT, scrape.get());
+            } finally {
+                scrapes.release();
+            }
+        }
+
+        private Answer ready() {
+            try {
+                if (!readiness.tryAcquire(1, TimeUnit.SECONDS)) {
+                    return new Answer(503, "application/json", "{\"error\":\"" + READINESS
+                            + " readiness checks are already running\"}\n");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Answer(503, "application/json", "{\"error\":\"stopping\"}\n");
+            }
+            try {
+                return health(health.ready());
+            } finally {
+                readiness.release();
             }
         }
     }
 
-    @Override
-    public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+    /**
+     * Closes a connection that has not completed its first request within its bound: the idle timeout alone would
+     * let a peer that sends one byte every few seconds hold a connection for hours.
+     */
+    private static final class FirstRequestBound implements Connection.Listener {
+        private final ServerConnector connector;
+        private final Duration bound;
+
+        FirstRequestBound(ServerConnector connector, Duration bound) {
+            this.connector = connector;
+            this.bound = bound;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            connector.getScheduler().schedule(() -> {
+                if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
+                    connection.getEndPoint().close();
+                }
+            }, bound.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public void onClosed(Connection connection) {
+            // nothing scheduled needs cancelling: the check above sees a closed end point
+        }
     }
 }

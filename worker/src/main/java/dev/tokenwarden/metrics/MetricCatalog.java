@@ -103,10 +103,14 @@ public final class MetricCatalog {
     public static final Metric DB_POOL = gauge("tokenwarden.db.pool.connections", List.of("state"),
             "PostgreSQL pool connections: active, idle, pending (threads waiting for one), max");
 
+    public static final Metric STREAMS_RUNNING = gauge("tokenwarden.streams.running", List.of(),
+            "1 while Kafka Streams is RUNNING (the half of /health/ready that is not PostgreSQL), 0 while it starts,"
+                    + " rebalances, failed or stopped");
+
     public static final List<Metric> ALL = List.of(EVENTS_ACCEPTED, DEAD_LETTERS, STREAM_FAILURES,
             REFRESH_DEDUPLICATED, REJECTIONS_COLLAPSED, REFRESH_ATTEMPTS_STARTED, REFRESH_ATTEMPTS, ACCOUNT_READS,
             REFRESH_AHEAD, PROVIDER_QUEUE, PROVIDER_CALLS, PROVIDER_REFUSALS, LOCK_RESULTS, CAS_CONFLICTS, RACE_RECOVERIES, ACCOUNT_WRITES, MARKED_ERROR, COOLDOWNS,
-            STORM_SPARED, UNSCHEDULABLE, JOBS, SWEEP_RUNS, SWEEP_PUBLISHED, CONSUMER_LAG, DB_POOL);
+            STORM_SPARED, UNSCHEDULABLE, JOBS, SWEEP_RUNS, SWEEP_PUBLISHED, CONSUMER_LAG, DB_POOL, STREAMS_RUNNING);
 
     /** The libraries' own families, bound as they name them. */
     static final List<String[]> LIBRARY_FAMILIES = List.of(

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
+import org.apache.kafka.streams.KafkaStreams;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Tags;
@@ -182,6 +184,8 @@ public final class WorkerMetrics implements ProviderCallObserver, UnschedulableT
     }
 
     private void bindWork(Worker worker, Collection<String> inputTopics) {
+        gauge(MetricCatalog.STREAMS_RUNNING, Tags.empty(), worker,
+                w -> w.state() == KafkaStreams.State.RUNNING ? 1 : 0);
         gauge(MetricCatalog.JOBS, Tags.of("path", "refresh", "state", "in_flight"), worker, Worker::refreshesInFlight);
         gauge(MetricCatalog.JOBS, Tags.of("path", "refresh", "state", "waiting"), worker,
                 w -> Math.max(0, w.refreshesInFlight() - w.refreshesHoldingAnswers()));

@@ -25,8 +25,9 @@ import dev.tokenwarden.intake.IntakeTopology;
  * The five topics as {@code topics.*} says they should be, created or checked, so nobody has to guess (issue 11).
  * Inputs and outputs get {@code topics.partitions}; the dead-letter topic one partition (dead letters are rare and
  * read in time order), {@code topics.dead-letter-retention} and a {@code max.message.bytes} that takes the
- * largest dead letter. Kafka Streams creates its internal topics itself: the repartition topics with the partition
- * count of their input, which is why a changed input count also needs them recreated (checked here).
+ * largest dead letter. The two repartition topics are created too, with the partition count of their input (which is
+ * why a changed input count also needs them recreated, checked here), so a first start logs no warning about them;
+ * Kafka Streams creates its changelogs itself.
  */
 public final class TopicSetup {
     private static final long TIMEOUT_SECONDS = 30;
@@ -87,7 +88,57 @@ public final class TopicSetup {
             }
         }
         awaitVisible(created);
+        created.addAll(createMissingRepartitionTopics());
         return created;
+    }
+
+    /**
+     * The two repartition topics, with their inputs' partition counts and the configuration Kafka Streams gives them
+     * itself. Kafka Streams would create them at the first start, but its consumer subscribes before they exist and
+     * Kafka's client logs UNKNOWN_TOPIC_OR_PARTITION warnings until they do: on a fresh cluster a newcomer's first
+     * start would open with warnings about topics nobody told them about.
+     */
+    private List<String> createMissingRepartitionTopics() throws Exception {
+        Map<String, String> inputs = repartitionTopics();
+        List<String> names = new ArrayList<>(inputs.keySet());
+        names.addAll(inputs.values());
+        Map<String, TopicDescription> existing = describe(names);
+        Optional<Short> replication = config.layout().replicationFactor() == WorkerConfig.TopicLayout.BROKER_DEFAULT
+                ? Optional.empty() : Optional.of((short) config.layout().replicationFactor());
+        List<String> created = new ArrayList<>();
+        for (Map.Entry<String, String> e : inputs.entrySet()) {
+            TopicDescription input = existing.get(e.getValue());
+            if (existing.containsKey(e.getKey()) || input == null) {
+                continue;
+            }
+            NewTopic topic = new NewTopic(e.getKey(), Optional.of(input.partitions().size()), replication)
+                    .configs(REPARTITION_CONFIGS);
+            try {
+                admin.createTopics(List.of(topic)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                created.add(e.getKey());
+            } catch (ExecutionException ex) {
+                if (!(ex.getCause() instanceof TopicExistsException)) {
+                    throw ex; // a worker that started meanwhile created it: fine
+                }
+            }
+        }
+        awaitVisible(created);
+        return created;
+    }
+
+    /** What Kafka Streams gives a repartition topic it creates (its RepartitionTopicConfig) and checks on one it finds. */
+    static final Map<String, String> REPARTITION_CONFIGS = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+            TopicConfig.SEGMENT_BYTES_CONFIG, Integer.toString(50 * 1024 * 1024),
+            TopicConfig.RETENTION_MS_CONFIG, "-1");
+
+    /** Each repartition topic of {@code kafka.application.id}, and the input it repartitions. */
+    private Map<String, String> repartitionTopics() {
+        String app = config.kafka().applicationId();
+        return Map.of(
+                app + "-" + IntakeTopology.REFRESH_NEEDED_BY_ACCOUNT + "-repartition", config.topics().refreshNeeded(),
+                app + "-" + IntakeTopology.UPSTREAM_REJECTED_BY_ACCOUNT + "-repartition",
+                config.topics().upstreamRejected());
     }
 
     /** A created topic reaches every broker's metadata a moment later; a check right after must not call it missing. */

@@ -8,7 +8,10 @@ import org.apache.kafka.streams.StreamsConfig;
 
 import dev.tokenwarden.config.WorkerConfig;
 
-/** Kafka Streams properties for a worker; {@code kafka.streams.*} overrides win over ours. */
+/**
+ * Kafka Streams properties for a worker; {@code kafka.streams.*} overrides are applied last, and the configuration
+ * has already refused those that would undo what correctness needs here (see config's StreamsPassthrough).
+ */
 final class StreamsSettings {
     /** How long an idle stream thread waits in poll; also the longest a finished attempt waits to be forwarded. */
     static final long POLL_MS = 10;

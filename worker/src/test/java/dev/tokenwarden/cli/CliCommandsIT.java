@@ -42,6 +42,32 @@ class CliCommandsIT {
     }
 
     @Test
+    void shouldSayInOneLineToRunMigrateWhenExplainOrStatusReadsADatabaseWithoutTheSchema() {
+        // Given: a database nobody migrated
+        LocalPostgres pg = SharedStack.get().postgres();
+        String[] settings = {"--set", "db.url=" + pg.jdbcUrl(pg.createDatabase("cli_unmigrated")),
+            "--set", "db.user=" + pg.user(), "--set", "db.password=" + pg.password(),
+            "--set", "kafka.bootstrap.servers=" + SharedStack.get().kafka().bootstrapServers(),
+            "--set", "redis.url=" + SharedStack.get().redis().url(),
+            "--set", "kafka.application.id=tw-unmigrated-" + UUID.randomUUID(), "--set", "provider.enabled=anthropic"};
+
+        for (String command : new String[] {"explain", "status"}) {
+            err.reset();
+
+            // When
+            int code = run(concat(command.equals("explain") ? new String[] {"explain", "42"} : new String[] {"status"},
+                    settings));
+
+            // Then
+            String printed = err.toString(StandardCharsets.UTF_8);
+            assertEquals(1, code, printed);
+            assertEquals(1, printed.lines().count(), printed);
+            assertTrue(printed.startsWith("tokenwarden " + command + ": the database has no tokenwarden schema yet ("
+                    + "relation \"") && printed.contains("run `tokenwarden migrate`"), printed);
+        }
+    }
+
+    @Test
     void shouldProduceValidatedKeyedEventsWithCloudEventsHeaders() {
         String bootstrap = SharedStack.get().kafka().bootstrapServers();
         TopicNames topics = TopicNames.defaults().withSuffix("-cli-" + UUID.randomUUID());

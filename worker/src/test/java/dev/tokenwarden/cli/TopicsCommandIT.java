@@ -53,11 +53,17 @@ class TopicsCommandIT {
         for (String t : topics.all()) {
             assertTrue(create.out().contains("created " + t), create.out());
         }
+        String app = settings.get("kafka.application.id");
+        for (String repartition : List.of(app + "-refresh-needed-by-account-repartition",
+                app + "-upstream-rejected-by-account-repartition")) {
+            assertTrue(create.out().contains("created " + repartition), "no first-start warnings: " + create.out());
+        }
         assertEquals(0, check.exitCode(), check.both());
         JsonNode result = EventJson.mapper().readTree(check.out());
         assertTrue(result.get("ok").asBoolean());
         assertEquals(4, result.at("/topics/0/partitions").asInt());
         assertEquals(1, result.at("/topics/4/partitions").asInt(), "one dead-letter partition");
+        assertEquals(4, result.at("/topics/5/partitions").asInt(), "a repartition topic as its input");
         try (Admin admin = SharedStack.get().kafka().admin()) {
             ConfigResource dl = new ConfigResource(ConfigResource.Type.TOPIC, topics.deadLetter());
             Config c = admin.describeConfigs(List.of(dl)).all().get(30, TimeUnit.SECONDS).get(dl);

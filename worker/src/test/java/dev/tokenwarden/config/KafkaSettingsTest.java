@@ -139,4 +139,48 @@ class KafkaSettingsTest {
         assertTrue(e.getMessage().contains("topics.replication-factor (env TOKENWARDEN_TOPICS_REPLICATION_FACTOR)"),
                 e.getMessage());
     }
+    @Test
+    void shouldRefuseToStartNamingTheSettingWhenAPassThroughWouldUndoExactlyOnce() {
+        // Given
+        Map<String, String> env = Map.of("TOKENWARDEN_KAFKA_STREAMS_PROCESSING_GUARANTEE", "at_least_once");
+        Map<String, String> overrides = minimal();
+        overrides.put("kafka.streams.deserialization.exception.handler",
+                "org.apache.kafka.streams.errors.LogAndFailExceptionHandler");
+        overrides.put("kafka.streams.default.value.serde", "org.apache.kafka.common.serialization.Serdes$StringSerde");
+        overrides.put("kafka.streams.security.protocol", "SASL_SSL");
+
+        // When
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> WorkerConfig.from(ConfigSource.load(null, env, overrides)));
+
+        // Then: each guarded property is named with its variable and why; the harmless one is not
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.streams.processing.guarantee (env"
+                + " TOKENWARDEN_KAFKA_STREAMS_PROCESSING_GUARANTEE): may not be passed through: the worker runs"
+                + " exactly_once_v2"), e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.streams.deserialization.exception.handler (env"
+                + " TOKENWARDEN_KAFKA_STREAMS_DESERIALIZATION_EXCEPTION_HANDLER)"), e.getMessage());
+        assertTrue(e.getMessage().contains("kafka.streams.default.value.serde"), e.getMessage());
+        assertFalse(e.getMessage().contains("security.protocol"), e.getMessage());
+    }
+
+    @Test
+    void shouldGuardOnlyPropertiesKafkaOrTheWorkerReallyReads() {
+        // Given: every property Kafka 4.4's clients and Streams declare, plain and with a client prefix
+        Set<String> known = new TreeSet<>(StreamsConfig.configDef().names());
+        for (String n : ConsumerConfig.configNames()) {
+            known.add(StreamsConfig.consumerPrefix(n));
+            known.add(StreamsConfig.mainConsumerPrefix(n));
+        }
+        for (String n : ProducerConfig.configNames()) {
+            known.add(StreamsConfig.producerPrefix(n));
+        }
+        known.add("tokenwarden.dead-letter.max-bytes");
+        known.add("tokenwarden.stream-failures");
+
+        // When / Then: a misspelt guard would guard nothing
+        for (String guarded : StreamsPassthrough.GUARDED.keySet()) {
+            assertTrue(known.contains(guarded), guarded + " is no Kafka Streams or client property");
+        }
+    }
 }

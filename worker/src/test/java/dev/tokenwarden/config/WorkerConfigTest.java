@@ -242,4 +242,62 @@ class WorkerConfigTest {
         assertFalse(c.sub2api().compatibleLock());
         assertTrue(WorkerConfig.from(ConfigSource.of(minimal())).sub2api().credentialKey().isEmpty(), "no key by default");
     }
+    @Test
+    void shouldReadSecretsFromTheFilesTheirFileVariablesNameWhenMountedAsDockerAndKubernetesDo(@TempDir Path dir)
+            throws IOException {
+        // Given: a password file ending in a newline, as `echo` and editors write it, and a Redis URL with its password
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "  hunter2\n");
+        Path redis = dir.resolve("redis-url");
+        Files.writeString(redis, "redis://:s3cret@redis:6379\n");
+        Map<String, String> env = Map.of("TOKENWARDEN_DB_PASSWORD_FILE", password.toString(),
+                "TOKENWARDEN_REDIS_URL_FILE", redis.toString());
+
+        // When
+        WorkerConfig c = WorkerConfig.from(ConfigSource.load(null, env, minimal()));
+
+        // Then
+        assertEquals("hunter2", c.database().password());
+        assertEquals("redis://:s3cret@redis:6379", c.redisUrl().toString());
+        assertFalse(c.toString().contains("hunter2") || c.toString().contains("s3cret"), c.toString());
+    }
+
+    @Test
+    void shouldFailAtStartNamingTheSettingAndNeverTheValueWhenASecretFileIsMissingOrAmbiguous(@TempDir Path dir)
+            throws IOException {
+        // Given: one file that is missing, one that exists beside its own plain variable, one directory
+        Path key = dir.resolve("credential-key");
+        Files.writeString(key, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
+        Map<String, String> env = Map.of(
+                "TOKENWARDEN_DB_PASSWORD_FILE", dir.resolve("absent").toString(),
+                "TOKENWARDEN_SUB2API_CREDENTIAL_KEY_FILE", key.toString(),
+                "TOKENWARDEN_SUB2API_CREDENTIAL_KEY", "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+                "TOKENWARDEN_PROVIDER_GROK_CLIENT_SECRET_FILE", dir.toString());
+
+        // When
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> WorkerConfig.from(ConfigSource.load(null, env, minimal())));
+
+        // Then
+        assertEquals(3, e.problems().size(), e.getMessage());
+        assertTrue(e.getMessage().contains("db.password (env TOKENWARDEN_DB_PASSWORD_FILE): cannot read the file '"
+                + dir.resolve("absent") + "' (NoSuchFileException)"), e.getMessage());
+        assertTrue(e.getMessage().contains("sub2api.credential-key (env TOKENWARDEN_SUB2API_CREDENTIAL_KEY): set either"
+                + " TOKENWARDEN_SUB2API_CREDENTIAL_KEY or TOKENWARDEN_SUB2API_CREDENTIAL_KEY_FILE, not both"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("provider.grok.client-secret (env"
+                + " TOKENWARDEN_PROVIDER_GROK_CLIENT_SECRET_FILE): cannot read the file"), e.getMessage());
+        assertFalse(e.getMessage().contains("0123456789abcdef"), e.getMessage());
+    }
+
+    @Test
+    void shouldGiveEverySettingAFileVariableThatIsNoOtherSettingsVariable() {
+        java.util.Set<String> variables = new java.util.HashSet<>();
+        Settings.ALL.forEach(s -> variables.add(s.envVar()));
+
+        for (Setting s : Settings.ALL) {
+            assertFalse(variables.contains(ConfigSource.fileEnvVar(s)), ConfigSource.fileEnvVar(s));
+            assertFalse(ConfigSource.fileEnvVar(s).startsWith(ConfigSource.STREAMS_ENV_PREFIX), s.key());
+        }
+    }
 }
