@@ -263,9 +263,9 @@ public record WorkerConfig(
 
     private static Cooldown readCooldown(ConfigReader r) {
         String spec = r.string(Settings.COOLDOWN_POLICY);
-        CooldownPolicy policy = CooldownPolicy.parse(CooldownPolicy.DEFAULT);
+        CooldownPolicy policy = CooldownPolicySyntax.parse(CooldownPolicySyntax.DEFAULT);
         try {
-            policy = CooldownPolicy.parse(spec == null ? "" : spec);
+            policy = CooldownPolicySyntax.parse(spec == null ? "" : spec);
         } catch (IllegalArgumentException e) {
             r.problem(Settings.COOLDOWN_POLICY, e.getMessage(), spec);
         }

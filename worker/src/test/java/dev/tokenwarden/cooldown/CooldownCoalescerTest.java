@@ -10,13 +10,14 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tokenwarden.config.CooldownPolicySyntax;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.UpstreamRejected;
 
 class CooldownCoalescerTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
     private final CooldownCoalescer coalescer = new CooldownCoalescer(
-            CooldownPolicy.parse("401=refresh-first,403=10m,529=10m,grok:529=2m,418=error"),
+            CooldownPolicySyntax.parse("401=refresh-first,403=10m,529=10m,grok:529=2m,418=error"),
             Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
 
     private static UpstreamRejected rejected(int status, Long observed, Instant at) {
@@ -53,7 +54,7 @@ class CooldownCoalescerTest {
     @Test
     void shouldCoolDownUntilTheUpstreamSaidToComeBackCappedByTheMaximum() {
         // Given rate limits that say when to come back, and one that does not
-        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
+        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicySyntax.parse(CooldownPolicySyntax.DEFAULT),
                 Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
         UpstreamRejected retryAfter = new UpstreamRejected("e", 7, Platform.OPENAI, 429, "rate_limited", null, null,
                 NOW, "gw", 90, null);
@@ -99,7 +100,7 @@ class CooldownCoalescerTest {
         UpstreamRejected grok529 = new UpstreamRejected("e", 7, Platform.GROK, 529, null, null, null, NOW, "gw");
         CooldownPlan.CoolDown plan = assertInstanceOf(CooldownPlan.CoolDown.class, coalescer.decide(null, grok529, NOW).plan());
         assertEquals(NOW.plus(Duration.ofMinutes(2)), plan.until());
-        CooldownCoalescer capped = new CooldownCoalescer(CooldownPolicy.parse("403=2h"), Duration.ofMinutes(5),
+        CooldownCoalescer capped = new CooldownCoalescer(CooldownPolicySyntax.parse("403=2h"), Duration.ofMinutes(5),
                 Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
         CooldownPlan.CoolDown cappedPlan = assertInstanceOf(CooldownPlan.CoolDown.class,
                 capped.decide(null, rejected(403, null, NOW), NOW).plan());
@@ -152,11 +153,11 @@ class CooldownCoalescerTest {
     @Test
     void shouldRejectABadPolicyNamingTheEntryAndTheRule() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CooldownPolicy.parse("401=refresh-first,claude:529=5m"));
+                () -> CooldownPolicySyntax.parse("401=refresh-first,claude:529=5m"));
         assertTrue(e.getMessage().contains("'claude:529=5m'"), e.getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicy.parse("600=5m"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicySyntax.parse("600=5m"))
                 .getMessage().contains("from 400 to 599"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicy.parse("403=soon"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicySyntax.parse("403=soon"))
                 .getMessage().contains("refresh-first, error, ignore or a duration"));
     }
 }
