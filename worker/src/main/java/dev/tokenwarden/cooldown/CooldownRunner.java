@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.retry.Backoff;
 import dev.tokenwarden.retry.BackgroundPool;
 import dev.tokenwarden.store.AccountStore;
 import dev.tokenwarden.store.StoreErrors;
@@ -33,7 +33,7 @@ public final class CooldownRunner implements AutoCloseable {
     private final OutageDetector outage;
     private final Consumer<RefreshNeeded> refreshAhead;
 
-    public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
+    public CooldownRunner(AccountStore store, CooldownSettings settings, Backoff.Bounds retry, Clock clock,
             int threads, OutageDetector outage) {
         this(store, settings, retry, clock, threads, outage, refresh -> { });
     }
@@ -42,7 +42,7 @@ public final class CooldownRunner implements AutoCloseable {
      * @param refreshAhead starts the forced refresh a cooldown write asked for at once, before its event is emitted
      *     (issue 10); the event still goes out as its durable record
      */
-    public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
+    public CooldownRunner(AccountStore store, CooldownSettings settings, Backoff.Bounds retry, Clock clock,
             int threads, OutageDetector outage, Consumer<RefreshNeeded> refreshAhead) {
         this.outage = outage;
         this.refreshAhead = refreshAhead;

@@ -19,7 +19,6 @@ import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.cooldown.CooldownReason;
 import dev.tokenwarden.events.CredentialUpdated;
 import dev.tokenwarden.events.OutboxChange;
@@ -67,7 +66,7 @@ final class RefreshAttempt {
     private final AccountStore store;
     private final Providers providers;
     private final AccountLocks locks;
-    private final WorkerConfig.Refresh settings;
+    private final RefreshSettings settings;
     private final Clock clock;
     private final Executor executor;
     private final WriteRetry writes;
@@ -78,7 +77,7 @@ final class RefreshAttempt {
     private final String holderId = "worker-" + UUID.randomUUID();
 
     /** @param closing true once the worker stops: no provider call starts after that */
-    RefreshAttempt(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
+    RefreshAttempt(AccountStore store, Providers providers, AccountLocks locks, RefreshSettings settings,
             Clock clock, Executor executor, ScheduledExecutorService timer, WriteRetry writes, RefreshCounters counters,
             BooleanSupplier closing) {
         this.timer = timer;
@@ -129,7 +128,7 @@ final class RefreshAttempt {
     /** @param permit the provider admission this attempt spends on its call; null for a platform not enabled */
     private CompletableFuture<AttemptOutcome> locked(RefreshJob job, BooleanSupplier owner, ProviderGate.Permit permit) {
         // Wait (asynchronously) as long as a holder may keep it; if it is still held, look again later.
-        Duration maxWait = settings.lockLease().plus(WorkerConfig.LEASE_MARGIN);
+        Duration maxWait = settings.lockLease().plus(RefreshSettings.LEASE_MARGIN);
         return locks.acquire(job.accountId(), maxWait).thenComposeAsync(lock -> {
             if (lock instanceof LockResult.Held held) {
                 counters.lockAcquired.increment();

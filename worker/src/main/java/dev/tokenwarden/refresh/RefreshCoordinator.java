@@ -14,7 +14,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.provider.Providers;
@@ -54,7 +53,7 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
     private static final Duration AHEAD_KEPT = Duration.ofMinutes(2);
     private static final int AHEAD_PURGE_ABOVE = 1_000;
 
-    public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
+    public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, RefreshSettings settings,
             Clock clock, int threads) {
         this.clock = clock;
         this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff(),

@@ -116,7 +116,7 @@ public final class Worker implements AutoCloseable {
                 "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
         OutageDetector outage = new OutageDetector(config.cooldown().outage(), store::countActive,
                 partitions.upstreamRejected(), clock);
-        CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS,
+        CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh().backoff(), clock, COOLDOWN_THREADS,
                 outage, refresh::runAhead);
         cooldown.counters().observe(observers.unschedulable());
         Dependencies dependencies = new Dependencies(store, providers, locks, refresh, cooldown, sweepPublisher, sweep);

@@ -16,10 +16,10 @@ import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+import dev.tokenwarden.store.DatabaseSettings;
 
 /** The accounts of one scenario: seeded at token version 1, read back as rows that hold no secret. */
 final class ChaosAccounts {
@@ -56,7 +56,7 @@ final class ChaosAccounts {
     }
 
     /** {@code count} OAuth accounts over every platform, tokens expiring in {@code expiresIn} seconds. */
-    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresIn)
+    static List<Seeded> seed(DatabaseSettings db, FakeOAuthServer oauth, int count, long expiresIn)
             throws SQLException {
         Platform[] platforms = Platform.values();
         List<Seeded> seeded = new ArrayList<>(count);
@@ -103,7 +103,7 @@ final class ChaosAccounts {
         return seeded;
     }
 
-    static Progress progress(WorkerConfig.Database db) {
+    static Progress progress(DatabaseSettings db) {
         String sql = "SELECT count(*) FILTER (WHERE status = 'active' AND " + versionAbove(SEEDED_VERSION) + "),"
                 + " count(*) FILTER (WHERE status = 'error'), count(*) FROM accounts WHERE deleted_at IS NULL";
         try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -115,7 +115,7 @@ final class ChaosAccounts {
     }
 
     /** Every live account, keyed by id; the refresh token is compared with the provider's and dropped. */
-    static Map<Long, Row> read(WorkerConfig.Database db, FakeOAuthServer oauth) {
+    static Map<Long, Row> read(DatabaseSettings db, FakeOAuthServer oauth) {
         String sql = "SELECT id, platform, status, error_message, credentials->>'_token_version',"
                 + " credentials->>'refresh_token' FROM accounts WHERE deleted_at IS NULL ORDER BY id";
         Map<Long, Row> rows = new LinkedHashMap<>();
@@ -133,7 +133,7 @@ final class ChaosAccounts {
     }
 
     /** Ids whose token version has moved (written by some worker), active or not. */
-    static Set<Long> written(WorkerConfig.Database db) {
+    static Set<Long> written(DatabaseSettings db) {
         String sql = "SELECT id FROM accounts WHERE deleted_at IS NULL AND " + versionAbove(SEEDED_VERSION);
         Set<Long> ids = new HashSet<>();
         try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -160,7 +160,7 @@ final class ChaosAccounts {
         }
     }
 
-    private static Connection connect(WorkerConfig.Database db) throws SQLException {
+    private static Connection connect(DatabaseSettings db) throws SQLException {
         return DriverManager.getConnection(db.url(), db.user(), db.password());
     }
 }
