@@ -39,6 +39,7 @@ import dev.tokenwarden.events.EventType;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.intake.IntakeMetrics;
+import dev.tokenwarden.metrics.KafkaStreamsFigures;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
@@ -169,7 +170,8 @@ class GoClientsIT {
         // handled the worker's event once and never the aborted one
         JsonNode where = EventJson.mapper().readTree(line(published.output(), "PUBLISHED "));
         assertEquals(CredentialUpdatedCopies.partition(id, TestWorkers.PARTITIONS), where.path("partition").asInt());
-        assertEquals(0.0, group.workers().get(0).metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.REPARTITIONED),
+        assertEquals(0.0, KafkaStreamsFigures.total(group.workers().get(0).status().kafkaMetrics(), IntakeMetrics.SCOPE,
+                IntakeMetrics.REPARTITIONED),
                 "no repartition hop");
         assertEquals(0, consumed.exit(), consumed.output());
         JsonNode event = EventJson.mapper().readTree(line(consumed.output(), "CREDENTIAL_UPDATED "));

@@ -26,6 +26,7 @@ import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.intake.IntakeMetrics;
+import dev.tokenwarden.metrics.KafkaStreamsFigures;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
@@ -84,7 +85,8 @@ class PythonClientsIT {
         JsonNode sent = EventJson.mapper().readTree(produced.output().lines().filter(l -> l.startsWith("{"))
                 .reduce((a, b) -> b).orElseThrow());
         assertEquals(CredentialUpdatedCopies.partition(id, TestWorkers.PARTITIONS), sent.path("partition").asInt());
-        assertEquals(0.0, group.workers().get(0).metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.REPARTITIONED),
+        assertEquals(0.0, KafkaStreamsFigures.total(group.workers().get(0).status().kafkaMetrics(), IntakeMetrics.SCOPE,
+                IntakeMetrics.REPARTITIONED),
                 "no repartition hop");
         assertEquals(0, consumed.exit(), "the consumer reached the sentinel; output: " + consumed.output());
         List<JsonNode> mine = new ArrayList<>();

@@ -19,12 +19,13 @@ import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 import dev.tokenwarden.store.Account;
 import dev.tokenwarden.store.AccountStore;
+import dev.tokenwarden.store.DatabaseSettings;
 
 /** Accounts rows for tests, seeded the way a gateway's admin would create them, and read back. */
 public final class TestAccounts {
     public static final long INITIAL_VERSION = 1_000L;
 
-    private final WorkerConfig.Database db;
+    private final DatabaseSettings db;
     private final AccountStore store;
 
     /**
@@ -35,7 +36,7 @@ public final class TestAccounts {
     private static final long ID_BLOCK_SIZE = 1_000_000L;
 
     public TestAccounts(Map<String, String> settings) {
-        this.db = WorkerConfig.Database.from(ConfigSource.of(settings));
+        this.db = WorkerConfig.databaseFrom(ConfigSource.of(settings));
         this.store = new AccountStore(AccountStore.jdbi(db));
         long start = ID_BLOCKS.incrementAndGet() * ID_BLOCK_SIZE;
         queryLong("SELECT setval(pg_get_serial_sequence('accounts', 'id'), GREATEST(" + start

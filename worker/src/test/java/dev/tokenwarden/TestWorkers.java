@@ -37,7 +37,7 @@ public final class TestWorkers {
         s.put("topic.dead-letter", topics.deadLetter());
         s.put("kafka.commit.interval", "50ms");
         s.put("provider.max-per-second", "0");
-        Migrations.apply(WorkerConfig.Database.from(ConfigSource.of(s)));
+        Migrations.apply(WorkerConfig.databaseFrom(ConfigSource.of(s)));
         return s;
     }
 

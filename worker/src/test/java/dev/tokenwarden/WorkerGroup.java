@@ -28,16 +28,16 @@ public final class WorkerGroup implements AutoCloseable {
 
     /** A refresh counter summed over the group. */
     public long counter(String name) {
-        return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).sum();
+        return workers.stream().mapToLong(w -> w.status().refreshCounters().get(name)).sum();
     }
 
     /** A cooldown counter summed over the group. */
     public long cooldownCounter(String name) {
-        return workers.stream().mapToLong(w -> w.cooldownCounters().get(name)).sum();
+        return workers.stream().mapToLong(w -> w.status().cooldownCounters().get(name)).sum();
     }
 
     public boolean idle() {
-        return workers.stream().allMatch(w -> w.workInFlight() == 0);
+        return workers.stream().allMatch(w -> w.status().activity().workInFlight() == 0);
     }
 
     @Override

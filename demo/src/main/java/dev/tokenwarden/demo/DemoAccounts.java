@@ -13,10 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+import dev.tokenwarden.store.DatabaseSettings;
 
 /** Seeds OAuth accounts whose tokens expire soon, each with a refresh token the fake provider knows. */
 public final class DemoAccounts {
@@ -36,7 +36,7 @@ public final class DemoAccounts {
     }
 
     /** When the account is schedulable again: null while a cooldown stands. */
-    static Instant cooldownUntil(WorkerConfig.Database db, long id) {
+    static Instant cooldownUntil(DatabaseSettings db, long id) {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 PreparedStatement s = c.prepareStatement("SELECT temp_unschedulable_until FROM accounts WHERE id = ?")) {
             s.setLong(1, id);
@@ -50,11 +50,11 @@ public final class DemoAccounts {
         }
     }
 
-    public static long tokenVersion(WorkerConfig.Database db, long id) {
+    public static long tokenVersion(DatabaseSettings db, long id) {
         return count(db, "SELECT (credentials->>'_token_version')::bigint FROM accounts WHERE id = " + id);
     }
 
-    public static long count(WorkerConfig.Database db, String sql) {
+    public static long count(DatabaseSettings db, String sql) {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -65,12 +65,12 @@ public final class DemoAccounts {
         }
     }
 
-    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count) throws SQLException {
+    static List<Seeded> seed(DatabaseSettings db, FakeOAuthServer oauth, int count) throws SQLException {
         return seed(db, oauth, count, 60);
     }
 
     /** Accounts whose tokens expire in {@code expiresInSeconds}, each at token version 1. */
-    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresInSeconds)
+    static List<Seeded> seed(DatabaseSettings db, FakeOAuthServer oauth, int count, long expiresInSeconds)
             throws SQLException {
         return seed(db, count, expiresInSeconds, List.of(Platform.values()), "demo-",
                 (platform, id) -> oauth.register(platform.json(), id), Map.of());
@@ -81,7 +81,7 @@ public final class DemoAccounts {
      * {@code expiresInSeconds}, each at token version 1, with {@code extraCredentials} (an account's own
      * {@code token_endpoint} or {@code client_id}, say) merged into its credentials.
      */
-    public static List<Seeded> seed(WorkerConfig.Database db, int count, long expiresInSeconds, List<Platform> platforms,
+    public static List<Seeded> seed(DatabaseSettings db, int count, long expiresInSeconds, List<Platform> platforms,
             String namePrefix, RefreshTokenIssuer issuer, Map<String, Object> extraCredentials) throws SQLException {
         List<Seeded> seeded = new ArrayList<>(count);
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());

@@ -10,11 +10,11 @@ import java.util.concurrent.CompletableFuture;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.demo.bench.Percentiles;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.stack.LocalStack;
 import dev.tokenwarden.stack.TopicReader;
+import dev.tokenwarden.store.DatabaseSettings;
 
 /** One demo run: stack up, accounts seeded, workers and gateways going, figures collected, all torn down. */
 final class DemoRun {
@@ -36,7 +36,7 @@ final class DemoRun {
             IsolatedRun run = IsolatedRun.prepare(stack, "demo");
             stack.oauth().latency(Duration.ofMillis(options.providerLatencyMs()));
             Map<String, String> settings = run.settings();
-            WorkerConfig.Database db = run.database();
+            DatabaseSettings db = run.database();
             step("seeding " + options.accounts() + " OAuth accounts whose tokens expire in a minute");
             List<DemoAccounts.Seeded> accounts = DemoAccounts.seed(db, stack.oauth(), options.accounts());
 

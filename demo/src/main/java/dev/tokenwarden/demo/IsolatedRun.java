@@ -7,10 +7,11 @@ import dev.tokenwarden.config.ConfigSource;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.stack.LocalStack;
+import dev.tokenwarden.store.DatabaseSettings;
 import dev.tokenwarden.store.Migrations;
 
 /** Worker settings for one run on a shared stack: its own topics, application id and migrated database. */
-record IsolatedRun(Map<String, String> settings, TopicNames topics, WorkerConfig.Database database) {
+record IsolatedRun(Map<String, String> settings, TopicNames topics, DatabaseSettings database) {
     static final int PARTITIONS = 6;
 
     static IsolatedRun prepare(LocalStack stack, String name) {
@@ -27,7 +28,7 @@ record IsolatedRun(Map<String, String> settings, TopicNames topics, WorkerConfig
         s.put("topic.credential-updated", topics.credentialUpdated());
         s.put("topic.scheduler-outbox", topics.schedulerOutbox());
         s.put("topic.dead-letter", topics.deadLetter());
-        WorkerConfig.Database db = WorkerConfig.Database.from(ConfigSource.of(s));
+        DatabaseSettings db = WorkerConfig.databaseFrom(ConfigSource.of(s));
         Migrations.apply(db);
         return new IsolatedRun(s, topics, db);
     }

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import dev.tokenwarden.config.ConfigSource;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.intake.IntakeMetrics;
+import dev.tokenwarden.metrics.KafkaStreamsFigures;
 import dev.tokenwarden.runtime.Worker;
 
 /** Worker instances in one group inside this JVM, each with its own state directory, and their sums. */
@@ -40,27 +41,28 @@ final class WorkerFleet implements AutoCloseable {
     long processed() {
         double total = 0;
         for (Worker w : workers) {
-            total += w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.ACCEPTED)
-                    + w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.DEAD_LETTERED_PREFIX);
+            var metrics = w.status().kafkaMetrics();
+            total += KafkaStreamsFigures.total(metrics, IntakeMetrics.SCOPE, IntakeMetrics.ACCEPTED)
+                    + KafkaStreamsFigures.total(metrics, IntakeMetrics.SCOPE, IntakeMetrics.DEAD_LETTERED_PREFIX);
         }
         return (long) total;
     }
 
     long refreshCounter(String name) {
-        return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).sum();
+        return workers.stream().mapToLong(w -> w.status().refreshCounters().get(name)).sum();
     }
 
     /** The largest value of a refresh counter on any one worker (for maxima such as answer-to-write). */
     long refreshCounterMax(String name) {
-        return workers.stream().mapToLong(w -> w.refreshCounters().get(name)).max().orElse(0);
+        return workers.stream().mapToLong(w -> w.status().refreshCounters().get(name)).max().orElse(0);
     }
 
     long cooldownCounter(String name) {
-        return workers.stream().mapToLong(w -> w.cooldownCounters().get(name)).sum();
+        return workers.stream().mapToLong(w -> w.status().cooldownCounters().get(name)).sum();
     }
 
     boolean idle() {
-        return workers.stream().allMatch(w -> w.workInFlight() == 0);
+        return workers.stream().allMatch(w -> w.status().activity().workInFlight() == 0);
     }
 
     /** Stops every worker, then deletes their state directories: a demo run leaves nothing behind. */

@@ -31,7 +31,7 @@ final class MigrateCommand implements CliCommand {
     @Override
     public int run(CliArgs args) {
         args.allowOnly(Set.of());
-        MigrateResult result = Migrations.apply(WorkerConfig.Database.from(args.configSource()));
+        MigrateResult result = Migrations.apply(WorkerConfig.databaseFrom(args.configSource()));
         System.out.printf("applied %d migration(s); schema version %s%n", result.migrationsExecuted,
                 result.targetSchemaVersion == null ? "unchanged" : result.targetSchemaVersion);
         return OK;

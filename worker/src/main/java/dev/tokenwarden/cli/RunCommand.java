@@ -18,6 +18,7 @@ import dev.tokenwarden.logs.LogFormat;
 import dev.tokenwarden.metrics.WorkerMetrics;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.runtime.Worker;
+import dev.tokenwarden.runtime.WorkerStatus;
 
 /** {@code tokenwarden run}: the worker, until SIGTERM. */
 final class RunCommand implements CliCommand {
@@ -54,9 +55,10 @@ final class RunCommand implements CliCommand {
         log.info("starting worker application.id={} brokers={} topics={}", config.kafka().applicationId(),
                 config.kafka().bootstrapServers(), config.topics());
         WorkerMetrics metrics = new WorkerMetrics();
-        Worker worker = Worker.start(config, metrics.observers());
-        metrics.bind(worker, List.of(config.topics().refreshNeeded(), config.topics().upstreamRejected()));
-        HealthChecks health = new HealthChecks(worker::state, worker::databaseAnswers, worker::lockServerAnswers);
+        Worker worker = Worker.start(config, new Worker.Observers(metrics, metrics));
+        WorkerStatus status = worker.status();
+        metrics.bind(status, List.of(config.topics().refreshNeeded(), config.topics().upstreamRejected()));
+        HealthChecks health = new HealthChecks(status::state, status::databaseAnswers, status::lockServerAnswers);
         OperatorServer server = config.operate().httpEnabled() ? startServer(config.operate(), metrics, health, worker)
                 : null;
         CountDownLatch stopRequested = new CountDownLatch(1);

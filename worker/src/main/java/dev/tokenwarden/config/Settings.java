@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.tokenwarden.cooldown.AdaptiveCooldown;
-import dev.tokenwarden.cooldown.CooldownPolicy;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.provider.ProviderSettings;
@@ -104,7 +103,7 @@ public final class Settings {
     public static final Setting SWEEP_PAGE_SIZE = Setting.optional("sweep.page-size", "500",
             "accounts read per sweep query (keyset pagination, 10-10000)");
 
-    public static final Setting COOLDOWN_POLICY = Setting.optional("cooldown.policy", CooldownPolicy.DEFAULT,
+    public static final Setting COOLDOWN_POLICY = Setting.optional("cooldown.policy", CooldownPolicySyntax.DEFAULT,
             "what an upstream rejection does: [platform:]status=refresh-first|error|ignore|<duration>, comma-separated;"
                     + " unlisted statuses are counted only");
     public static final Setting COOLDOWN_AUTH_PENDING = Setting.optional("cooldown.auth-pending", "2m",

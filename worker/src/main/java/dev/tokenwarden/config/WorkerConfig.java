@@ -10,10 +10,14 @@ import java.util.Set;
 
 import dev.tokenwarden.cooldown.AdaptiveCooldown;
 import dev.tokenwarden.cooldown.CooldownPolicy;
+import dev.tokenwarden.cooldown.CooldownSettings;
 import dev.tokenwarden.cooldown.OutageDetector;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.provider.ProviderSettings;
+import dev.tokenwarden.refresh.RefreshSettings;
+import dev.tokenwarden.refresh.SweepSettings;
+import dev.tokenwarden.store.DatabaseSettings;
 import dev.tokenwarden.store.envelope.CredentialKey;
 
 /**
@@ -25,11 +29,11 @@ public record WorkerConfig(
         TopicNames topics,
         int maxEventBytes,
         int deadLetterMaxBytes,
-        Database database,
+        DatabaseSettings database,
         URI redisUrl,
-        Refresh refresh,
-        Sweep sweep,
-        Cooldown cooldown,
+        RefreshSettings refresh,
+        SweepSettings sweep,
+        CooldownSettings cooldown,
         Shutdown shutdown,
         Map<Platform, ProviderSettings> providers,
         Sub2api sub2api,
@@ -69,47 +73,22 @@ public record WorkerConfig(
     public record Shutdown(Duration timeout, Duration answerDrain) {
     }
 
-    /**
-     * The upstream-rejected path (BRIEF §5).
-     *
-     * @param outage when a 401 storm across accounts is an outage (issue 9)
-     * @param outageHold how long a 401 waits before it marks an account error
-     * @param rateLimitMax the cap on a rate-limit window the upstream announced
-     * @param adaptive which transient rejections start short and grow
-     */
-    public record Cooldown(CooldownPolicy policy, Duration authPending, Duration refreshGrace, Duration max,
-            Duration granularity, Duration dedupWindow, Duration refreshWindow, OutageDetector.Settings outage,
-            Duration outageHold, Duration rateLimitMax, AdaptiveCooldown adaptive) {
-    }
-
-    /**
-     * The refresh path's timing. {@code lockLease} need not outlast an attempt: the holder renews it every third of
-     * it (Redisson's watchdog), so it bounds only how long a dead holder's locks stay taken.
-     *
-     * @param lockConnectWait how long a starting worker waits for its first Redis connection
-     */
-    public record Refresh(Duration dedupWindow, Duration lockLease, int maxAttempts, Duration initialBackoff,
-            Duration maxBackoff, Duration exhaustedCooldown, Duration lockConnectWait) {
-    }
-
-    /** @param interval zero when the sweep is off */
-    public record Sweep(Duration interval, Duration refreshWindow, int pageSize) {
-        public boolean enabled() {
-            return !interval.isZero();
-        }
-    }
-
-    public static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
-
     /** Every part, with passwords in URLs hidden. */
     @Override
     public String toString() {
         return "WorkerConfig[kafka=" + kafka + ", topics=" + topics + ", maxEventBytes=" + maxEventBytes
                 + ", deadLetterMaxBytes=" + deadLetterMaxBytes
-                + ", database=" + database + ", redisUrl=" + Setting.redactCredentials(String.valueOf(redisUrl))
+                + ", database=" + describe(database)
+                + ", redisUrl=" + Setting.redactCredentials(String.valueOf(redisUrl))
                 + ", refresh=" + refresh + ", sweep=" + sweep + ", cooldown=" + cooldown + ", shutdown=" + shutdown
                 + ", providers=" + providers + ", sub2api=" + sub2api + ", operate=" + operate
                 + "]";
+    }
+
+    /** The database settings as {@link #toString()} shows them: the URL with any password in it hidden. */
+    private static String describe(DatabaseSettings db) {
+        return "Database[url=" + Setting.redactCredentials(db.url()) + ", user=" + db.user()
+                + ", password=<redacted>]";
     }
 
     /**
@@ -118,27 +97,6 @@ public record WorkerConfig(
      */
     public record Kafka(String bootstrapServers, String applicationId, int streamThreads, Path stateDir,
             Duration commitInterval, String outputCompression, Map<String, String> streamsOverrides) {
-    }
-
-    /** @param password never printed; see {@link #toString()} */
-    public record Database(String url, String user, String password) {
-
-        /** Only the database settings, for commands such as {@code migrate} that need nothing else. */
-        public static Database from(ConfigSource source) {
-            ConfigReader r = new ConfigReader(source);
-            Database db = read(r);
-            r.finish();
-            return db;
-        }
-
-        static Database read(ConfigReader r) {
-            return new Database(r.jdbcUrl(Settings.DB_URL), r.string(Settings.DB_USER), r.string(Settings.DB_PASSWORD));
-        }
-
-        @Override
-        public String toString() {
-            return "Database[url=" + Setting.redactCredentials(url) + ", user=" + user + ", password=<redacted>]";
-        }
     }
 
     /** What a gateway-side client (the {@code produce} command) needs: brokers and topic names. */
@@ -171,6 +129,14 @@ public record WorkerConfig(
         }
     }
 
+    /** Only the database settings, for commands such as {@code migrate} that need nothing else. */
+    public static DatabaseSettings databaseFrom(ConfigSource source) {
+        ConfigReader r = new ConfigReader(source);
+        DatabaseSettings db = readDatabase(r);
+        r.finish();
+        return db;
+    }
+
     public static WorkerConfig from(ConfigSource source) {
         ConfigReader r = new ConfigReader(source);
         Kafka kafka = readKafka(r, source);
@@ -178,9 +144,9 @@ public record WorkerConfig(
         readTopicLayout(r); // unused by run, but a bad value in the shared file is reported at start like any other
         int maxEventBytes = r.intBetween(Settings.INTAKE_MAX_EVENT_BYTES, 256, 1024 * 1024);
         int deadLetterMaxBytes = readDeadLetterMaxBytes(r);
-        Database database = Database.read(r);
+        DatabaseSettings database = readDatabase(r);
         URI redisUrl = r.uri(Settings.REDIS_URL, Set.of("redis", "rediss"));
-        Refresh refresh = new Refresh(
+        RefreshSettings refresh = new RefreshSettings(
                 r.durationBetween(Settings.REFRESH_DEDUP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.durationBetween(Settings.REFRESH_LOCK_LEASE, Duration.ofSeconds(2), Duration.ofMinutes(10)),
                 r.intBetween(Settings.REFRESH_RETRY_ATTEMPTS, 1, 20),
@@ -188,11 +154,11 @@ public record WorkerConfig(
                 r.durationBetween(Settings.REFRESH_RETRY_MAX_BACKOFF, Duration.ofMillis(10), Duration.ofHours(1)),
                 r.durationBetween(Settings.REFRESH_EXHAUSTED_COOLDOWN, Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.durationBetween(Settings.LOCK_CONNECT_WAIT, Duration.ZERO, Duration.ofMinutes(5)));
-        Sweep sweep = new Sweep(
+        SweepSettings sweep = new SweepSettings(
                 r.durationBetween(Settings.SWEEP_INTERVAL, Duration.ZERO, Duration.ofDays(1)),
                 r.durationBetween(Settings.SWEEP_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1)),
                 r.intBetween(Settings.SWEEP_PAGE_SIZE, 10, 10_000));
-        Cooldown cooldown = readCooldown(r);
+        CooldownSettings cooldown = readCooldown(r);
         Map<Platform, ProviderSettings> providers = ProviderConfig.read(r);
         Shutdown shutdown = new Shutdown(
                 r.durationBetween(Settings.SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10)),
@@ -206,6 +172,11 @@ public record WorkerConfig(
         r.finish();
         return new WorkerConfig(kafka, topics, maxEventBytes, deadLetterMaxBytes, database, redisUrl, refresh, sweep,
                 cooldown, shutdown, providers, sub2api, operate);
+    }
+
+    private static DatabaseSettings readDatabase(ConfigReader r) {
+        return new DatabaseSettings(r.jdbcUrl(Settings.DB_URL), r.string(Settings.DB_USER),
+                r.string(Settings.DB_PASSWORD));
     }
 
     private static Operate readOperate(ConfigReader r) {
@@ -264,15 +235,15 @@ public record WorkerConfig(
         return new Sub2api(key, flag.equals("true"));
     }
 
-    private static Cooldown readCooldown(ConfigReader r) {
+    private static CooldownSettings readCooldown(ConfigReader r) {
         String spec = r.string(Settings.COOLDOWN_POLICY);
-        CooldownPolicy policy = CooldownPolicy.parse(CooldownPolicy.DEFAULT);
+        CooldownPolicy policy = CooldownPolicySyntax.parse(CooldownPolicySyntax.DEFAULT);
         try {
-            policy = CooldownPolicy.parse(spec == null ? "" : spec);
+            policy = CooldownPolicySyntax.parse(spec == null ? "" : spec);
         } catch (IllegalArgumentException e) {
             r.problem(Settings.COOLDOWN_POLICY, e.getMessage(), spec);
         }
-        return new Cooldown(policy,
+        return new CooldownSettings(policy,
                 r.durationBetween(Settings.COOLDOWN_AUTH_PENDING, Duration.ofSeconds(1), Duration.ofHours(1)),
                 r.durationBetween(Settings.COOLDOWN_REFRESH_GRACE, Duration.ZERO, Duration.ofHours(1)),
                 r.durationBetween(Settings.COOLDOWN_MAX, Duration.ofSeconds(1), Duration.ofDays(1)),

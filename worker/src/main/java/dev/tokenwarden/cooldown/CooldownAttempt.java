@@ -11,7 +11,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.Platform;
@@ -63,14 +62,14 @@ final class CooldownAttempt {
     }
 
     private final AccountStore store;
-    private final WorkerConfig.Cooldown settings;
+    private final CooldownSettings settings;
     private final Clock clock;
     private final CooldownCounters counters;
 
     private final OutageDetector outage;
     private final LimitWrites limits;
 
-    CooldownAttempt(AccountStore store, WorkerConfig.Cooldown settings, Clock clock, CooldownCounters counters,
+    CooldownAttempt(AccountStore store, CooldownSettings settings, Clock clock, CooldownCounters counters,
             OutageDetector outage) {
         this.outage = outage;
         this.limits = new LimitWrites(store, clock, counters, outage, settings.adaptive().start());

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
-import dev.tokenwarden.config.WorkerConfig;
+import dev.tokenwarden.retry.Backoff;
 import dev.tokenwarden.retry.BackgroundPool;
 import dev.tokenwarden.retry.TaskScope;
 import dev.tokenwarden.store.AccountStore;
@@ -39,7 +39,7 @@ public final class CooldownRunner implements AutoCloseable {
         void start(RefreshNeeded event, TaskScope owner, boolean resumed);
     }
 
-    public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
+    public CooldownRunner(AccountStore store, CooldownSettings settings, Backoff.Bounds retry, Clock clock,
             int threads, OutageDetector outage) {
         this(store, settings, retry, clock, threads, outage, (refresh, owner, resumed) -> { });
     }
@@ -48,7 +48,7 @@ public final class CooldownRunner implements AutoCloseable {
      * @param refreshAhead starts the forced refresh a cooldown write asked for at once, before its event is emitted;
      *     the event still goes out as its durable record
      */
-    public CooldownRunner(AccountStore store, WorkerConfig.Cooldown settings, WorkerConfig.Refresh retry, Clock clock,
+    public CooldownRunner(AccountStore store, CooldownSettings settings, Backoff.Bounds retry, Clock clock,
             int threads, OutageDetector outage, RunAhead refreshAhead) {
         this.outage = outage;
         this.refreshAhead = refreshAhead;

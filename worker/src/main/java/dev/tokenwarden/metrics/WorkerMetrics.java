@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -33,12 +34,14 @@ import dev.tokenwarden.provider.ProviderCallObserver;
 import dev.tokenwarden.provider.RefreshOutcome;
 import dev.tokenwarden.refresh.RefreshCounters;
 import dev.tokenwarden.runtime.StreamFailures;
-import dev.tokenwarden.runtime.Worker;
+import dev.tokenwarden.runtime.WorkerStatus;
+import dev.tokenwarden.store.PoolFigures;
 
 /**
- * One worker's Prometheus registry. Made before the worker starts (it is the worker's {@link Worker.Observers}),
- * bound to it once it has started ({@link #bind}); {@link #scrape()} is the body of {@code /metrics}.
- * Counters the other packages keep are read at scrape time (function counters and gauges), never copied.
+ * One worker's Prometheus registry. Made before the worker starts (it observes the provider calls and cooldowns),
+ * bound to the worker's status once it has started ({@link #bind}); {@link #scrape()} is the body of
+ * {@code /metrics}. Counters the other packages keep are read at scrape time (function counters and gauges), never
+ * copied.
  */
 public final class WorkerMetrics implements ProviderCallObserver, UnschedulableTimes, AutoCloseable {
     /** Token endpoints answer in tens of milliseconds to tens of seconds (provider.attempt-timeout). */
@@ -61,22 +64,18 @@ public final class WorkerMetrics implements ProviderCallObserver, UnschedulableT
         new FileDescriptorMetrics().bindTo(registry);
     }
 
-    public Worker.Observers observers() {
-        return new Worker.Observers(this, this);
-    }
-
-    /** Binds every metric read from the worker; once. */
-    public synchronized void bind(Worker worker, Collection<String> inputTopics) {
+    /** Binds every metric read from the worker's status; once. */
+    public synchronized void bind(WorkerStatus status, Collection<String> inputTopics) {
         if (kafka != null) {
             throw new IllegalStateException("already bound");
         }
-        kafka = new KafkaStreamsMetrics(worker.kafkaStreams());
+        kafka = new KafkaStreamsMetrics(status.kafkaStreams());
         kafka.bindTo(registry);
-        bindIntake(worker);
-        bindRefresh(worker, worker.refreshCounters());
-        bindCooldown(worker.cooldownCounters(), worker.refreshCounters());
-        bindFailures(worker.streamFailures());
-        bindWork(worker, inputTopics);
+        bindIntake(status);
+        bindRefresh(status, status.refreshCounters());
+        bindCooldown(status.cooldownCounters(), status.refreshCounters());
+        bindFailures(status.streamFailures());
+        bindWork(status, inputTopics);
     }
 
     public String scrape() {
@@ -109,24 +108,24 @@ public final class WorkerMetrics implements ProviderCallObserver, UnschedulableT
                 .record(untilSchedulable);
     }
 
-    private void bindIntake(Worker worker) {
+    private void bindIntake(WorkerStatus status) {
         for (EventType<?> type : List.of(EventType.REFRESH_NEEDED, EventType.UPSTREAM_REJECTED)) {
-            counter(MetricCatalog.EVENTS_ACCEPTED, Tags.of("type", type.name()), worker,
-                    w -> w.intakeTotal(IntakeMetrics.ACCEPTED, type.name()));
+            counter(MetricCatalog.EVENTS_ACCEPTED, Tags.of("type", type.name()), status,
+                    s -> KafkaStreamsFigures.intakeTotal(s.kafkaMetrics(), IntakeMetrics.ACCEPTED, type.name()));
         }
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             if (reason == DeadLetterReason.OUTPUT_FAILED) {
                 continue; // an output is skipped, not dead-lettered: see tokenwarden_stream_failures_total
             }
             String op = IntakeMetrics.DEAD_LETTERED_PREFIX + reason.json();
-            ToDoubleFunction<Worker> total = reason == DeadLetterReason.PROCESSING_FAILED
-                    ? w -> w.intakeTotal(op, null) + w.streamFailures().processing()
-                    : w -> w.intakeTotal(op, null);
-            counter(MetricCatalog.DEAD_LETTERS, Tags.of("reason", reason.json()), worker, total);
+            ToDoubleFunction<WorkerStatus> total = reason == DeadLetterReason.PROCESSING_FAILED
+                    ? s -> KafkaStreamsFigures.intakeTotal(s.kafkaMetrics(), op, null) + s.streamFailures().processing()
+                    : s -> KafkaStreamsFigures.intakeTotal(s.kafkaMetrics(), op, null);
+            counter(MetricCatalog.DEAD_LETTERS, Tags.of("reason", reason.json()), status, total);
         }
     }
 
-    private void bindRefresh(Worker worker, RefreshCounters c) {
+    private void bindRefresh(WorkerStatus status, RefreshCounters c) {
         counter(MetricCatalog.REFRESH_DEDUPLICATED, Tags.of("result", "dropped"), c, x -> x.get("duplicates_dropped"));
         counter(MetricCatalog.REFRESH_DEDUPLICATED, Tags.of("result", "coalesced"), c, x -> x.get("coalesced"));
         counter(MetricCatalog.REFRESH_ATTEMPTS_STARTED, Tags.empty(), c, x -> x.get("attempts_started"));
@@ -144,9 +143,9 @@ public final class WorkerMetrics implements ProviderCallObserver, UnschedulableT
         counter(MetricCatalog.ACCOUNT_READS, Tags.empty(), c, x -> x.get("account_reads"));
         counter(MetricCatalog.REFRESH_AHEAD, Tags.of("result", "ran"), c, x -> x.get("ran_ahead"));
         counter(MetricCatalog.REFRESH_AHEAD, Tags.of("result", "joined"), c, x -> x.get("joined_ahead"));
-        for (Platform platform : worker.providerPlatforms()) {
-            gauge(MetricCatalog.PROVIDER_QUEUE, Tags.of("platform", platform.json()), worker,
-                    w -> w.providerQueue(platform));
+        for (Platform platform : status.activity().providerQueues().keySet()) {
+            gauge(MetricCatalog.PROVIDER_QUEUE, Tags.of("platform", platform.json()), status,
+                    s -> s.activity().providerQueues().getOrDefault(platform, 0));
         }
         counter(MetricCatalog.LOCK_RESULTS, Tags.of("result", "acquired"), c, x -> x.get("lock_acquired"));
         counter(MetricCatalog.LOCK_RESULTS, Tags.of("result", "held_elsewhere"), c, x -> x.get("lock_held_elsewhere"));
@@ -157,8 +156,8 @@ public final class WorkerMetrics implements ProviderCallObserver, UnschedulableT
         counter(MetricCatalog.MARKED_ERROR, Tags.of("reason", "refresh_token_rejected"), c,
                 x -> x.get("marked_dead") - x.get("crash_interrupted"));
         counter(MetricCatalog.MARKED_ERROR, Tags.of("reason", "crash_interrupted"), c, x -> x.get("crash_interrupted"));
-        counter(MetricCatalog.SWEEP_RUNS, Tags.empty(), worker, Worker::sweepRuns);
-        counter(MetricCatalog.SWEEP_PUBLISHED, Tags.empty(), worker, Worker::sweepAccountsPublished);
+        counter(MetricCatalog.SWEEP_RUNS, Tags.empty(), status, s -> s.activity().sweepRuns());
+        counter(MetricCatalog.SWEEP_PUBLISHED, Tags.empty(), status, s -> s.activity().sweepAccountsPublished());
     }
 
     private void bindCooldown(CooldownCounters c, RefreshCounters refresh) {
@@ -183,24 +182,30 @@ public final class WorkerMetrics implements ProviderCallObserver, UnschedulableT
         counter(MetricCatalog.STREAM_FAILURES, Tags.of("kind", "thread_death"), f, StreamFailures::threadDeaths);
     }
 
-    private void bindWork(Worker worker, Collection<String> inputTopics) {
-        gauge(MetricCatalog.STREAMS_RUNNING, Tags.empty(), worker,
-                w -> w.state() == KafkaStreams.State.RUNNING ? 1 : 0);
-        gauge(MetricCatalog.JOBS, Tags.of("path", "refresh", "state", "in_flight"), worker, Worker::refreshesInFlight);
-        gauge(MetricCatalog.JOBS, Tags.of("path", "refresh", "state", "waiting"), worker,
-                w -> Math.max(0, w.refreshesInFlight() - w.refreshesHoldingAnswers()));
-        gauge(MetricCatalog.JOBS, Tags.of("path", "cooldown", "state", "in_flight"), worker, Worker::cooldownsInFlight);
+    private void bindWork(WorkerStatus status, Collection<String> inputTopics) {
+        gauge(MetricCatalog.STREAMS_RUNNING, Tags.empty(), status,
+                s -> s.state() == KafkaStreams.State.RUNNING ? 1 : 0);
+        gauge(MetricCatalog.JOBS, Tags.of("path", "refresh", "state", "in_flight"), status,
+                s -> s.activity().refreshesInFlight());
+        gauge(MetricCatalog.JOBS, Tags.of("path", "refresh", "state", "waiting"), status, s -> {
+            WorkerStatus.Activity now = s.activity();
+            return Math.max(0, now.refreshesInFlight() - now.refreshesHoldingAnswers());
+        });
+        gauge(MetricCatalog.JOBS, Tags.of("path", "cooldown", "state", "in_flight"), status,
+                s -> s.activity().cooldownsInFlight());
         for (String topic : inputTopics) {
-            gauge(MetricCatalog.CONSUMER_LAG, Tags.of("topic", topic), worker,
-                    w -> w.consumerLag(List.of(topic)).getOrDefault(topic, Double.NaN));
+            gauge(MetricCatalog.CONSUMER_LAG, Tags.of("topic", topic), status, s -> KafkaStreamsFigures
+                    .consumerLag(s.kafkaMetrics(), List.of(topic)).getOrDefault(topic, Double.NaN));
         }
-        gauge(MetricCatalog.DB_POOL, Tags.of("state", "active"), worker,
-                w -> w.databasePool().map(p -> (double) p.getActiveConnections()).orElse(Double.NaN));
-        gauge(MetricCatalog.DB_POOL, Tags.of("state", "idle"), worker,
-                w -> w.databasePool().map(p -> (double) p.getIdleConnections()).orElse(Double.NaN));
-        gauge(MetricCatalog.DB_POOL, Tags.of("state", "pending"), worker,
-                w -> w.databasePool().map(p -> (double) p.getThreadsAwaitingConnection()).orElse(Double.NaN));
-        gauge(MetricCatalog.DB_POOL, Tags.of("state", "max"), worker, Worker::databasePoolMaximum);
+        gauge(MetricCatalog.DB_POOL, Tags.of("state", "active"), status, s -> pool(s, PoolFigures::active));
+        gauge(MetricCatalog.DB_POOL, Tags.of("state", "idle"), status, s -> pool(s, PoolFigures::idle));
+        gauge(MetricCatalog.DB_POOL, Tags.of("state", "pending"), status, s -> pool(s, PoolFigures::pending));
+        gauge(MetricCatalog.DB_POOL, Tags.of("state", "max"), status, s -> pool(s, PoolFigures::maximum));
+    }
+
+    /** NaN before the pool has started. */
+    private static double pool(WorkerStatus status, ToIntFunction<PoolFigures> figure) {
+        return status.activity().databasePool().map(p -> (double) figure.applyAsInt(p)).orElse(Double.NaN);
     }
 
     private <T> void counter(MetricCatalog.Metric metric, Tags tags, T source, ToDoubleFunction<T> value) {

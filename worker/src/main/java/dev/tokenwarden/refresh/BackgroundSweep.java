@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.GatewayPublisher;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.RefreshNeeded;
@@ -36,7 +35,7 @@ public final class BackgroundSweep implements AutoCloseable {
 
     private final AccountStore store;
     private final GatewayPublisher publisher;
-    private final WorkerConfig.Sweep settings;
+    private final SweepSettings settings;
     private final String lockName;
     private final Clock clock;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -49,7 +48,7 @@ public final class BackgroundSweep implements AutoCloseable {
     private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
 
-    public BackgroundSweep(AccountStore store, GatewayPublisher publisher, WorkerConfig.Sweep settings,
+    public BackgroundSweep(AccountStore store, GatewayPublisher publisher, SweepSettings settings,
             String lockName, Clock clock) {
         this.store = store;
         this.publisher = publisher;

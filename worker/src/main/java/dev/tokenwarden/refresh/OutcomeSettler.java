@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.cooldown.CooldownReason;
 import dev.tokenwarden.events.CredentialUpdated;
 import dev.tokenwarden.events.OutboxChange;
@@ -38,12 +37,12 @@ final class OutcomeSettler {
     private static final Set<String> SPENT_TOKEN_CODES = Set.of("invalid_grant", "refresh_token_reused");
 
     private final AccountStore store;
-    private final WorkerConfig.Refresh settings;
+    private final RefreshSettings settings;
     private final Clock clock;
     private final WriteRetry writes;
     private final RefreshCounters counters;
 
-    OutcomeSettler(AccountStore store, WorkerConfig.Refresh settings, Clock clock, WriteRetry writes,
+    OutcomeSettler(AccountStore store, RefreshSettings settings, Clock clock, WriteRetry writes,
             RefreshCounters counters) {
         this.store = store;
         this.settings = settings;

@@ -13,7 +13,6 @@ import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.provider.Providers;
@@ -48,14 +47,14 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Clock clock;
 
-    public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, WorkerConfig.Refresh settings,
+    public RefreshCoordinator(AccountStore store, Providers providers, AccountLocks locks, RefreshSettings settings,
             Clock clock, int threads) {
         this.clock = clock;
         // A write after a provider answer is retried through a missing table too: the answer may be the only copy of
         // a rotated token, and the write lands once someone runs tokenwarden migrate.
         this.pool = new BackgroundPool("tokenwarden-refresh", threads, settings.initialBackoff(), settings.maxBackoff(),
                 e -> StoreErrors.isTransient(e) || StoreErrors.isSchemaError(e));
-        Duration maxWait = settings.lockLease().plus(WorkerConfig.LEASE_MARGIN);
+        Duration maxWait = settings.lockLease().plus(RefreshSettings.LEASE_MARGIN);
         AccountLocking locking = new AccountLocking(locks, store, settings.lockLease(), maxWait, pool.executor(),
                 pool.timer(), counters);
         OutcomeSettler settler = new OutcomeSettler(store, settings, clock, pool.writes(), counters);

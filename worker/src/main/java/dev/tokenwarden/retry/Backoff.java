@@ -8,6 +8,10 @@ public final class Backoff {
     private Backoff() {
     }
 
+    /** The first delay and the cap of {@link #delay}. */
+    public record Bounds(Duration initialBackoff, Duration maxBackoff) {
+    }
+
     /** A delay in [base/2, min(max, base·2^attempt)]. */
     public static Duration delay(Duration initial, Duration max, int attempt) {
         long cap = Math.min(max.toMillis(), initial.toMillis() << Math.min(attempt, 20));

@@ -4,10 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -16,70 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tokenwarden.config.WorkerConfig;
-import dev.tokenwarden.cooldown.CooldownCounters;
-import dev.tokenwarden.cooldown.CooldownRunner;
-import dev.tokenwarden.cooldown.OutageDetector;
 import dev.tokenwarden.cooldown.UnschedulableTimes;
-import dev.tokenwarden.events.GatewayPublisher;
-import dev.tokenwarden.events.Platform;
-import dev.tokenwarden.lock.AccountLocks;
-import dev.tokenwarden.lock.RedissonAccountLocks;
 import dev.tokenwarden.provider.ProviderCallObserver;
-import dev.tokenwarden.provider.Providers;
-import dev.tokenwarden.refresh.BackgroundSweep;
-import dev.tokenwarden.refresh.RefreshCoordinator;
-import dev.tokenwarden.refresh.RefreshCounters;
-import dev.tokenwarden.store.AccountStore;
-import dev.tokenwarden.store.envelope.EnvelopeCipher;
 
 /**
  * One running worker process: the Kafka Streams application over {@link WorkerTopology}. A stream thread
  * that dies is replaced (the database guards make a retried record harmless); {@link #close()} leaves the
- * group cleanly so partitions move at once instead of after the session timeout.
+ * group cleanly so partitions move at once instead of after the session timeout. What it shows while it runs is
+ * {@link #status()}.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
-
-    /** Threads for refresh attempts; they mostly wait on I/O, so a few more than cores. */
-    private static final int REFRESH_THREADS = 8;
-    /** Every refresh thread can hold a connection, plus the sweep and the cooldown writers. */
-    private static final int COOLDOWN_THREADS = 2;
-    private static final int DB_POOL_SIZE = REFRESH_THREADS + COOLDOWN_THREADS + 2;
-
-    private final KafkaStreams streams;
-    private final Dependencies dependencies;
-    private final StreamFailures failures;
-    private final WorkerConfig.Shutdown shutdown;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private boolean closed;
-
-    private Worker(KafkaStreams streams, Dependencies dependencies, StreamFailures failures,
-            WorkerConfig.Shutdown shutdown) {
-        this.streams = streams;
-        this.dependencies = dependencies;
-        this.failures = failures;
-        this.shutdown = shutdown;
-    }
-
-    /** What the topology's processors call out to; closed after the streams, in reverse order of creation. */
-    private record Dependencies(AccountStore store, DatabaseSchema schema, Providers providers, AccountLocks locks,
-            RefreshCoordinator refresh, CooldownRunner cooldown, GatewayPublisher sweepPublisher,
-            BackgroundSweep sweep) {
-        void close() {
-            sweepPublisher.close(CLOSE_STEP);
-            // The gates first, while the refresh pool still runs: jobs queued at a gate end as cancelled (their
-            // partitions' next owners resume them), not as failed jobs meeting a closed executor.
-            providers.close();
-            refresh.close();
-            cooldown.close();
-            store.close();
-            try {
-                locks.close();
-            } catch (Exception e) {
-                log.warn("closing the lock client failed", e);
-            }
-        }
-    }
 
     /**
      * The account lock's key prefix: fixed, never derived from {@code kafka.application.id}, so two deployments
@@ -93,6 +41,21 @@ public final class Worker implements AutoCloseable {
         public static final Observers NONE = new Observers(ProviderCallObserver.NONE, UnschedulableTimes.NONE);
     }
 
+    private final KafkaStreams streams;
+    private final Dependencies dependencies;
+    private final WorkerConfig.Shutdown shutdown;
+    private final WorkerStatus status;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private boolean closed;
+
+    private Worker(KafkaStreams streams, Dependencies dependencies, StreamFailures failures,
+            WorkerConfig.Shutdown shutdown) {
+        this.streams = streams;
+        this.dependencies = dependencies;
+        this.shutdown = shutdown;
+        this.status = new LiveStatus(streams, dependencies, failures);
+    }
+
     public static Worker start(WorkerConfig config) {
         return start(config, Observers.NONE);
     }
@@ -102,30 +65,10 @@ public final class Worker implements AutoCloseable {
         Properties streamsSettings = StreamsSettings.of(config, failures);
         // Before anything is started: a missing input topic is a clear error, not a half-started worker.
         WorkerTopology.InputPartitions partitions = InputTopics.partitions(streamsSettings, config.topics());
-        Clock clock = Clock.systemUTC();
-        AccountStore store = AccountStore.pooled(config.database(), DB_POOL_SIZE,
-                config.sub2api().credentialKey().map(EnvelopeCipher::new));
-        DatabaseSchema schema = DatabaseSchema.requireAtStart(store);
-        Providers providers = Providers.create(config.providers(), clock);
-        providers.observe(observers.providerCalls());
-        // The providers' admission bounds the locks held or awaited at once (issue 10): size Redis' pools to it.
-        int maxHeld = config.providers().values().stream().mapToInt(p -> p.maxConcurrent()).sum();
-        AccountLocks locks = new RedissonAccountLocks(config.redisUrl(), config.refresh().lockLease(),
-                LOCK_KEY_PREFIX, config.refresh().lockConnectWait(), config.sub2api().compatibleLock(), maxHeld);
-        RefreshCoordinator refresh = new RefreshCoordinator(store, providers, locks, config.refresh(), clock,
-                REFRESH_THREADS);
-        GatewayPublisher sweepPublisher = new GatewayPublisher(config.kafka().bootstrapServers(), config.topics(),
-                "tokenwarden-sweep", KafkaClients.producer(streamsSettings, "tokenwarden-sweep"));
-        BackgroundSweep sweep = new BackgroundSweep(store, sweepPublisher, config.sweep(),
-                "tokenwarden-sweep:" + config.kafka().applicationId(), clock);
-        OutageDetector outage = new OutageDetector(config.cooldown().outage(), store::countActive,
-                partitions.upstreamRejected(), clock);
-        CooldownRunner cooldown = new CooldownRunner(store, config.cooldown(), config.refresh(), clock, COOLDOWN_THREADS,
-                outage, refresh::runAhead);
-        cooldown.counters().observe(observers.unschedulable());
-        Dependencies dependencies = new Dependencies(store, schema, providers, locks, refresh, cooldown, sweepPublisher,
-                sweep);
-        KafkaStreams streams = new KafkaStreams(WorkerTopology.build(config, partitions, refresh, cooldown),
+        Dependencies dependencies = Dependencies.wire(config, observers, streamsSettings, partitions,
+                Clock.systemUTC());
+        KafkaStreams streams = new KafkaStreams(
+                WorkerTopology.build(config, partitions, dependencies.refresh(), dependencies.cooldown()),
                 streamsSettings);
         Worker worker = new Worker(streams, dependencies, failures, config.shutdown());
         streams.setUncaughtExceptionHandler(e -> {
@@ -141,88 +84,18 @@ public final class Worker implements AutoCloseable {
             }
         });
         streams.start();
-        sweep.start();
+        dependencies.sweep().start();
         return worker;
     }
 
-    public KafkaStreams.State state() {
-        return streams.state();
+    /** What this worker shows its metrics, health checks and operator endpoints. */
+    public WorkerStatus status() {
+        return status;
     }
 
-    /** Only for binding its metrics (issue 11); starting, stopping and state belong to this class. */
-    public KafkaStreams kafkaStreams() {
-        return streams;
-    }
-
-    /**
-     * Whether PostgreSQL answers a trivial query on a session the refresh path uses, and has every table and column
-     * the worker uses; blocks up to the pool's connect timeout.
-     */
-    public boolean databaseAnswers() {
-        return dependencies.schema().ready();
-    }
-
-    /** Whether Redis answers; never completes exceptionally. */
-    public CompletableFuture<Boolean> lockServerAnswers() {
-        return dependencies.locks().answers();
-    }
-
-    /** The database pool's live figures; empty before the pool has started. */
-    public Optional<com.zaxxer.hikari.HikariPoolMXBean> databasePool() {
-        return dependencies.store().pool();
-    }
-
-    public int databasePoolMaximum() {
-        return dependencies.store().poolMaximumSize();
-    }
-
-    public long sweepRuns() {
-        return dependencies.sweep().runs();
-    }
-
-    public long sweepAccountsPublished() {
-        return dependencies.sweep().accountsPublished();
-    }
-
-    /** Provider calls in flight plus provider answers not yet written. */
-    public int refreshesHoldingAnswers() {
-        return dependencies.refresh().holdingAnswers();
-    }
-
-    public int cooldownsInFlight() {
-        return dependencies.cooldown().inFlight();
-    }
-
-    /**
-     * The {@code -total} of one {@link dev.tokenwarden.intake.IntakeMetrics} operation, over every thread and task,
-     * for one event type ({@code entity}, e.g. {@code refresh-needed}), or for all when {@code entity} is null.
-     */
-    public double intakeTotal(String operation, String entity) {
-        String scopeTag = dev.tokenwarden.intake.IntakeMetrics.SCOPE + "-id";
-        return streams.metrics().entrySet().stream()
-                .filter(e -> e.getKey().group().contains(dev.tokenwarden.intake.IntakeMetrics.SCOPE))
-                .filter(e -> e.getKey().name().equals(operation + "-total"))
-                .filter(e -> entity == null || entity.equals(e.getKey().tags().get(scopeTag)))
-                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                .sum();
-    }
-
-    /**
-     * The main consumers' records behind the end of each input topic, summed over its partitions this process
-     * reads; a topic none of whose partitions are assigned here is absent.
-     */
-    public java.util.Map<String, Double> consumerLag(java.util.Collection<String> topics) {
-        java.util.Map<String, Double> lag = new java.util.TreeMap<>();
-        streams.metrics().forEach((name, metric) -> {
-            String topic = name.tags().get("topic");
-            if (name.group().equals("consumer-fetch-manager-metrics") && name.name().equals("records-lag")
-                    && topic != null && topics.contains(topic) && name.tags().containsKey("partition")
-                    && !name.tags().getOrDefault("client-id", "").contains("restore-consumer")
-                    && metric.metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
-                lag.merge(topic, n.doubleValue(), Double::sum);
-            }
-        });
-        return lag;
+    /** Runs one background sweep now; empty when another worker is sweeping. */
+    public Optional<Integer> sweepNow() {
+        return dependencies.sweep().sweepOnce();
     }
 
     /** The stream threads ended without {@link #close()} being called: failed beyond recovery. */
@@ -255,61 +128,6 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * The sum of the {@code -total} metrics in a scope whose operation starts with {@code operationPrefix},
-     * over every thread and entity: ({@code tokenwarden-intake}, {@code dead-lettered-}) counts every
-     * dead letter whatever its reason. For health checks, the demo and tests.
-     */
-    public double metricTotal(String scope, String operationPrefix) {
-        return streams.metrics().entrySet().stream()
-                .filter(e -> e.getKey().group().contains(scope))
-                .filter(e -> e.getKey().name().startsWith(operationPrefix) && e.getKey().name().endsWith("-total"))
-                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                .sum();
-    }
-
-    /** Failures inside the stream threads: skipped records and outputs, dropped dead letters, thread deaths. */
-    public StreamFailures streamFailures() {
-        return failures;
-    }
-
-    public RefreshCounters refreshCounters() {
-        return dependencies.refresh().counters();
-    }
-
-    /** Refresh jobs not finished yet, including those waiting to retry. */
-    public int refreshesInFlight() {
-        return dependencies.refresh().inFlight();
-    }
-
-    public CooldownCounters cooldownCounters() {
-        return dependencies.cooldown().counters();
-    }
-
-    /** Refresh jobs and cooldown actions not finished yet. */
-    public int workInFlight() {
-        return dependencies.refresh().inFlight() + dependencies.cooldown().inFlight();
-    }
-
-    /** Runs one background sweep now; empty when another worker is sweeping. */
-    public Optional<Integer> sweepNow() {
-        return dependencies.sweep().sweepOnce();
-    }
-
-    /** The platforms this worker refreshes. */
-    public Set<Platform> providerPlatforms() {
-        return dependencies.providers().platforms();
-    }
-
-    /** Jobs waiting in a provider's admission queue now. */
-    public int providerQueue(Platform platform) {
-        return dependencies.providers().gate(platform).waiting();
-    }
-
-    public long lockOperations() {
-        return dependencies.locks().operations();
-    }
-
-    /**
      * Stops within {@code shutdown.timeout} (issue 8): first no provider call starts any more and the sweep stops;
      * then the stream threads close (committing, leaving the group so partitions move at once) while, in parallel,
      * provider answers still held are written — each may be a rotated token that exists nowhere else.
@@ -325,26 +143,24 @@ public final class Worker implements AutoCloseable {
         dependencies.sweep().close();
         CompletableFuture<Boolean> answers = CompletableFuture.supplyAsync(
                 () -> dependencies.refresh().awaitHeldAnswers(shutdown.answerDrain()), Worker::drainThread);
-        Duration streamsBudget = remaining(deadline).minus(CLOSE_STEP.multipliedBy(2));
+        Duration streamsBudget = remaining(deadline).minus(Dependencies.CLOSE_STEP.multipliedBy(2));
         streams.close(CloseOptions.timeout(streamsBudget.isNegative() ? Duration.ZERO : streamsBudget)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         answers.completeOnTimeout(false, remaining(deadline).toMillis(), TimeUnit.MILLISECONDS).join();
         // The pools, clients and connections close in their own time; the stop does not wait past its bound.
         CompletableFuture<Void> rest = CompletableFuture.runAsync(dependencies::close, Worker::drainThread);
         try {
-            rest.get(Math.max(CLOSE_STEP.toMillis(), remaining(deadline).toMillis()), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+            rest.get(Math.max(Dependencies.CLOSE_STEP.toMillis(), remaining(deadline).toMillis()),
+                    TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
             log.warn("closing the worker's clients took longer than shutdown.timeout; stopping anyway");
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             log.warn("closing the worker's clients failed ({})", e.getCause().getClass().getName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         stopped.countDown();
     }
-
-    /** Each dependency's own close step; bounded, so the whole stop stays within its timeout. */
-    private static final Duration CLOSE_STEP = Duration.ofSeconds(2);
 
     private static Duration remaining(long deadlineNanos) {
         return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));

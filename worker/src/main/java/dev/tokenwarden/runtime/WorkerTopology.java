@@ -5,6 +5,7 @@ import org.apache.kafka.streams.Topology;
 
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.cooldown.CooldownCoalescer;
+import dev.tokenwarden.cooldown.CooldownSettings;
 import dev.tokenwarden.cooldown.CooldownRunner;
 import dev.tokenwarden.cooldown.CooldownTopology;
 import dev.tokenwarden.dedup.RefreshDeduplicator;
@@ -32,7 +33,7 @@ public final class WorkerTopology {
         IntakeTopology.addSinks(topology, config.topics());
         RefreshTopology.addTo(topology, IntakeTopology.refreshNeededParents(), config.topics(), source,
                 new RefreshDeduplicator(config.refresh().dedupWindow()), refresh);
-        WorkerConfig.Cooldown c = config.cooldown();
+        CooldownSettings c = config.cooldown();
         CooldownTopology.addTo(topology, IntakeTopology.upstreamRejectedParents(), config.topics(), source,
                 new CooldownCoalescer(c.policy(), c.dedupWindow(), c.granularity(), c.max(), c.authPending(),
                         c.adaptive(), c.rateLimitMax()), cooldown);

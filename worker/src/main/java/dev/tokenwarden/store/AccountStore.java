@@ -29,7 +29,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.store.envelope.EnvelopeCipher;
@@ -85,11 +84,11 @@ public final class AccountStore implements AutoCloseable {
      * A store over a connection pool of {@code poolSize}; {@link #close()} closes the pool. The pool starts
      * even while PostgreSQL is down (callers retry), so a worker can start during a database outage.
      */
-    public static AccountStore pooled(WorkerConfig.Database db, int poolSize) {
+    public static AccountStore pooled(DatabaseSettings db, int poolSize) {
         return pooled(db, poolSize, Optional.empty());
     }
 
-    public static AccountStore pooled(WorkerConfig.Database db, int poolSize, Optional<EnvelopeCipher> cipher) {
+    public static AccountStore pooled(DatabaseSettings db, int poolSize, Optional<EnvelopeCipher> cipher) {
         return pooled(db, poolSize, cipher, DaoSessions.Limits.DEFAULT.maxIdle());
     }
 
@@ -99,7 +98,7 @@ public final class AccountStore implements AutoCloseable {
     /**
      * @param sessionMaxIdle how long a kept session may sit unused before its connection goes back to the pool
      */
-    public static AccountStore pooled(WorkerConfig.Database db, int poolSize, Optional<EnvelopeCipher> cipher,
+    public static AccountStore pooled(DatabaseSettings db, int poolSize, Optional<EnvelopeCipher> cipher,
             Duration sessionMaxIdle) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(dataSource(db));
@@ -207,7 +206,7 @@ public final class AccountStore implements AutoCloseable {
         }
     }
 
-    public static Jdbi jdbi(WorkerConfig.Database db) {
+    public static Jdbi jdbi(DatabaseSettings db) {
         return plugins(Jdbi.create(dataSource(db)));
     }
 
@@ -218,7 +217,7 @@ public final class AccountStore implements AutoCloseable {
         return configured;
     }
 
-    private static PGSimpleDataSource dataSource(WorkerConfig.Database db) {
+    private static PGSimpleDataSource dataSource(DatabaseSettings db) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl(db.url());
         ds.setUser(db.user());

@@ -6,7 +6,6 @@ import java.util.Optional;
 
 import org.jdbi.v3.core.Jdbi;
 
-import dev.tokenwarden.config.WorkerConfig;
 
 /**
  * Read-only queries for the operator commands ({@code explain}, {@code status}); the worker's own paths never use
@@ -21,7 +20,7 @@ public final class Inspection {
     }
 
     /** Over a plain data source: a command asks a few questions and ends, a pool would only add threads. */
-    public static Inspection of(WorkerConfig.Database db) {
+    public static Inspection of(DatabaseSettings db) {
         return new Inspection(AccountStore.jdbi(db));
     }
 

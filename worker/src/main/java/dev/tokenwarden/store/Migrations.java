@@ -5,7 +5,6 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
-import dev.tokenwarden.config.WorkerConfig;
 
 /** Applies the reference schema in {@code db/migration}. */
 public final class Migrations {
@@ -15,7 +14,7 @@ public final class Migrations {
     private Migrations() {
     }
 
-    public static MigrateResult apply(WorkerConfig.Database db) {
+    public static MigrateResult apply(DatabaseSettings db) {
         FluentConfiguration config = Flyway.configure()
                 .dataSource(db.url(), db.user(), db.password())
                 .locations("classpath:db/migration")

@@ -59,7 +59,7 @@ class ExplainAndStatusCommandsIT {
         Instant until = Instant.now().plusSeconds(300);
         String reason = CooldownReason.of(CooldownReason.AUTH_REFRESH_PENDING, until, Instant.now(), 401,
                 "token expired").toJson();
-        AccountStore store = new AccountStore(AccountStore.jdbi(WorkerConfig.Database.from(ConfigSource.of(settings))));
+        AccountStore store = new AccountStore(AccountStore.jdbi(WorkerConfig.databaseFrom(ConfigSource.of(settings))));
         store.extendCooldown(id, until, reason, new AccountStore.OutboxRow("explain-test-" + id,
                 EventJson.mapper().writeValueAsString(SchedulerOutboxEvent.accountChanged(id, OutboxChange.COOLDOWN_SET,
                         until.toEpochMilli(), until, reason, "active", Instant.now()))));

@@ -10,13 +10,14 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tokenwarden.config.CooldownPolicySyntax;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.UpstreamRejected;
 
 class CooldownCoalescerTest {
     private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
     private final CooldownCoalescer coalescer = new CooldownCoalescer(
-            CooldownPolicy.parse("401=refresh-first,403=10m,529=10m,grok:529=2m,418=error"),
+            CooldownPolicySyntax.parse("401=refresh-first,403=10m,529=10m,grok:529=2m,418=error"),
             Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
 
     private static UpstreamRejected rejected(int status, Long observed, Instant at) {
@@ -53,7 +54,7 @@ class CooldownCoalescerTest {
     @Test
     void shouldCoolDownUntilTheUpstreamSaidToComeBackCappedByTheMaximum() {
         // Given rate limits that say when to come back, and one that does not
-        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
+        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicySyntax.parse(CooldownPolicySyntax.DEFAULT),
                 Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
                 AdaptiveCooldown.none(), Duration.ofDays(8));
         UpstreamRejected retryAfter = new UpstreamRejected("e", 7, Platform.OPENAI, 429, "rate_limited", null, null,
@@ -78,7 +79,7 @@ class CooldownCoalescerTest {
     @Test
     void shouldNotPersistAnAnthropicOverloadByDefault() {
         // Given the default policy
-        CooldownCoalescer defaults = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
+        CooldownCoalescer defaults = new CooldownCoalescer(CooldownPolicySyntax.parse(CooldownPolicySyntax.DEFAULT),
                 Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
 
         // When
@@ -96,7 +97,7 @@ class CooldownCoalescerTest {
     @Test
     void shouldCollapseA429StormReadingTheSameHeadersIntoOnePlan() {
         // Given one account's 429s, each with Anthropic's 5-hour window exhausted, milliseconds apart
-        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicy.parse(CooldownPolicy.DEFAULT),
+        CooldownCoalescer limits = new CooldownCoalescer(CooldownPolicySyntax.parse(CooldownPolicySyntax.DEFAULT),
                 Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
                 AdaptiveCooldown.none(), Duration.ofDays(8));
         java.util.Map<String, String> headers = java.util.Map.of(
@@ -121,7 +122,7 @@ class CooldownCoalescerTest {
     @Test
     void shouldStartAnOverloadShortAndDoubleItWhileTheAccountKeepsFailing() {
         // Given 503s adaptive from 30 s, capped by the policy's 10 minutes
-        CooldownCoalescer adaptive = new CooldownCoalescer(CooldownPolicy.parse("503=10m"), Duration.ofMinutes(5),
+        CooldownCoalescer adaptive = new CooldownCoalescer(CooldownPolicySyntax.parse("503=10m"), Duration.ofMinutes(5),
                 Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2),
                 AdaptiveCooldown.parse("503", Duration.ofSeconds(30), Duration.ofMinutes(10)), Duration.ofDays(8));
         UpstreamRejected first = new UpstreamRejected("e", 7, Platform.OPENAI, 503, null, null, null, NOW, "gw");
@@ -193,7 +194,7 @@ class CooldownCoalescerTest {
         UpstreamRejected grok529 = new UpstreamRejected("e", 7, Platform.GROK, 529, null, null, null, NOW, "gw");
         CooldownPlan.CoolDown plan = assertInstanceOf(CooldownPlan.CoolDown.class, coalescer.decide(null, grok529, NOW).plan());
         assertEquals(NOW.plus(Duration.ofMinutes(2)), plan.until());
-        CooldownCoalescer capped = new CooldownCoalescer(CooldownPolicy.parse("403=2h"), Duration.ofMinutes(5),
+        CooldownCoalescer capped = new CooldownCoalescer(CooldownPolicySyntax.parse("403=2h"), Duration.ofMinutes(5),
                 Duration.ofSeconds(5), Duration.ofMinutes(30), Duration.ofMinutes(2));
         CooldownPlan.CoolDown cappedPlan = assertInstanceOf(CooldownPlan.CoolDown.class,
                 capped.decide(null, rejected(403, null, NOW), NOW).plan());
@@ -246,11 +247,11 @@ class CooldownCoalescerTest {
     @Test
     void shouldRejectABadPolicyNamingTheEntryAndTheRule() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> CooldownPolicy.parse("401=refresh-first,claude:529=5m"));
+                () -> CooldownPolicySyntax.parse("401=refresh-first,claude:529=5m"));
         assertTrue(e.getMessage().contains("'claude:529=5m'"), e.getMessage());
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicy.parse("600=5m"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicySyntax.parse("600=5m"))
                 .getMessage().contains("from 400 to 599"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicy.parse("403=soon"))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> CooldownPolicySyntax.parse("403=soon"))
                 .getMessage().contains("refresh-first, error, ignore or a duration"));
     }
 }

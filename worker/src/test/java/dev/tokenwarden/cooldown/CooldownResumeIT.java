@@ -39,7 +39,7 @@ class CooldownResumeIT {
             settings.put("db.user", pg.user());
             settings.put("db.password", pg.password());
             settings.put("refresh.retry.max-backoff", "500ms");
-            Migrations.apply(WorkerConfig.Database.from(ConfigSource.of(settings)));
+            Migrations.apply(WorkerConfig.databaseFrom(ConfigSource.of(settings)));
             TestAccounts accounts = new TestAccounts(settings);
             long id = accounts.oauthAccount(SharedStack.get().oauth(), Platform.OPENAI, 3600);
             TopicNames topics = TestWorkers.topics(settings);

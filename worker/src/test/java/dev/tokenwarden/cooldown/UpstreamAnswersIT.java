@@ -41,6 +41,7 @@ import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.events.UpstreamRejected;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.TopicReader;
+import dev.tokenwarden.store.DatabaseSettings;
 
 /**
  * Each upstream answer of sub2api's table, end to end through a worker on the reference schema: the columns written
@@ -52,7 +53,7 @@ class UpstreamAnswersIT {
     private static Map<String, String> settings;
     private static TopicNames topics;
     private static TestAccounts accounts;
-    private static WorkerConfig.Database db;
+    private static DatabaseSettings db;
     private static WorkerGroup group;
     private static String bootstrap;
 
@@ -61,7 +62,7 @@ class UpstreamAnswersIT {
         settings = TestWorkers.isolatedSettings("answers");
         topics = TestWorkers.topics(settings);
         accounts = new TestAccounts(settings).auditUpdates();
-        db = WorkerConfig.Database.from(ConfigSource.of(settings));
+        db = WorkerConfig.databaseFrom(ConfigSource.of(settings));
         bootstrap = SharedStack.get().kafka().bootstrapServers();
         group = new WorkerGroup(settings, 1);
     }

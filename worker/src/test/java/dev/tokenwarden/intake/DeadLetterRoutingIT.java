@@ -23,6 +23,7 @@ import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.RefreshReason;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.metrics.KafkaStreamsFigures;
 import dev.tokenwarden.runtime.Worker;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.TopicReader;
@@ -99,7 +100,8 @@ class DeadLetterRoutingIT {
     private static boolean awaitAccepted(double expected) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (worker.metricTotal(IntakeMetrics.SCOPE, "accepted") >= expected) {
+            double accepted = KafkaStreamsFigures.total(worker.status().kafkaMetrics(), IntakeMetrics.SCOPE, "accepted");
+            if (accepted >= expected) {
                 return true;
             }
             Thread.sleep(100);

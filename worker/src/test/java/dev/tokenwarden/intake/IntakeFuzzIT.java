@@ -50,8 +50,8 @@ import dev.tokenwarden.events.EventType;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.intake.FuzzRecord.Category;
+import dev.tokenwarden.metrics.KafkaStreamsFigures;
 import dev.tokenwarden.runtime.StreamFailures;
-import dev.tokenwarden.runtime.Worker;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
@@ -148,7 +148,7 @@ class IntakeFuzzIT {
         }
         Map<Category, Long> perCategory = new EnumMap<>(Category.class);
         fuzz.forEach(r -> perCategory.merge(r.category(), 1L, Long::sum));
-        long deaths = group.workers().stream().mapToLong(w -> w.streamFailures().threadDeaths()).sum();
+        long deaths = group.workers().stream().mapToLong(w -> w.status().streamFailures().threadDeaths()).sum();
         long open = fuzz.stream().filter(r -> r.expected().acceptable() && !r.expected().classes().isEmpty())
                 .count();
         System.out.printf("IntakeFuzzIT summary: seed=%d records fuzzed=%d %s dead-lettered=%d thread deaths=%d"
@@ -207,9 +207,11 @@ class IntakeFuzzIT {
                 .count();
 
         // When
-        List<StreamFailures> failures = group.workers().stream().map(Worker::streamFailures).toList();
+        List<StreamFailures> failures = group.workers().stream().map(w -> w.status().streamFailures()).toList();
         double accepted = group.workers().stream()
-                .mapToDouble(w -> w.metricTotal(IntakeMetrics.SCOPE, IntakeMetrics.ACCEPTED)).sum();
+                .mapToDouble(w -> KafkaStreamsFigures.total(w.status().kafkaMetrics(), IntakeMetrics.SCOPE,
+                        IntakeMetrics.ACCEPTED))
+                .sum();
         // A bad record is a WARN and a dead letter; a valid one must not end in an error either.
         List<String> errors = Arrays.stream(stderr.text().split("\n"))
                 .filter(line -> line.contains(" ERROR dev.tokenwarden.")).toList();
@@ -268,7 +270,7 @@ class IntakeFuzzIT {
                 () -> readAll(topics.credentialUpdated()).stream()
                         .map(r -> Long.parseLong(new String(r.key(), StandardCharsets.UTF_8)))
                         .collect(Collectors.toSet()).containsAll(refreshed));
-        assertEquals(0, group.workers().stream().mapToLong(w -> w.streamFailures().threadDeaths()).sum(),
+        assertEquals(0, group.workers().stream().mapToLong(w -> w.status().streamFailures().threadDeaths()).sum(),
                 "thread deaths");
     }
 

@@ -83,7 +83,7 @@ class OperatorEndpointsProcessIT {
         settings.put("redis.url", privateRedis.url());
         settings.put("sweep.interval", "0s");
         settings.put("log.format", "json");
-        Migrations.apply(WorkerConfig.Database.from(ConfigSource.of(settings)));
+        Migrations.apply(WorkerConfig.databaseFrom(ConfigSource.of(settings)));
         TestAccounts accounts = new TestAccounts(settings);
         FakeOAuthServer oauth = SharedStack.get().oauth();
         TopicNames topics = TestWorkers.topics(settings);

@@ -62,7 +62,7 @@ class HerdAdmissionIT {
         for (int i = 0; i < ACCOUNTS; i++) {
             ids.add(accounts.oauthAccount(oauth, Platform.OPENAI, 60));
         }
-        long locksBefore = group.workers().get(0).lockOperations();
+        long locksBefore = group.workers().get(0).status().activity().lockOperations();
 
         TestGateways.concurrently(SharedStack.get().kafka().bootstrapServers(), topics, 1, ACCOUNTS,
                 (gateway, i) -> new RefreshNeeded(UUID.randomUUID().toString(), ids.get(i), Platform.OPENAI, 180,
@@ -75,10 +75,10 @@ class HerdAdmissionIT {
         // Every read ends in a provider call or a "not needed" (an event a loaded machine's aborted transaction
         // delivered twice finds the account refreshed): never in a refusal that runs the pass again.
         long reads = group.counter("account_reads");
-        String counters = group.workers().get(0).refreshCounters().snapshot().toString();
+        String counters = group.workers().get(0).status().refreshCounters().snapshot().toString();
         assertEquals(group.counter("provider_calls") + group.counter("not_needed") + group.counter("db_retries"), reads,
                 "no read for a refused pass: " + counters);
-        long lockOperations = group.workers().get(0).lockOperations() - locksBefore;
+        long lockOperations = group.workers().get(0).status().activity().lockOperations() - locksBefore;
         assertTrue(lockOperations <= 2L * reads + 6, "one acquire and one release per pass, was " + lockOperations);
         assertEquals(0, group.counter("lock_unavailable"));
     }

@@ -97,12 +97,12 @@ class RedisCutForOneWorkerIT {
         // Then every account is refreshed exactly once, and no token was sent twice
         Await.until("every account refreshed", WAIT,
                 () -> ids.stream().allMatch(id -> oauth.successfulRefreshes(id) >= 1));
-        Await.until("idle", WAIT, () -> workers.stream().allMatch(w -> w.workInFlight() == 0));
+        Await.until("idle", WAIT, () -> workers.stream().allMatch(w -> w.status().activity().workInFlight() == 0));
         for (long id : ids) {
             assertEquals(1, oauth.calls(id), "provider calls for account " + id);
         }
         assertEquals(reusesBefore, oauth.reuseRejections(), "refresh tokens sent twice");
-        assertTrue(workers.get(1).refreshCounters().get("lock_unavailable") > 0,
+        assertTrue(workers.get(1).status().refreshCounters().get("lock_unavailable") > 0,
                 "the cut worker met Redis unavailable");
     }
 
@@ -111,7 +111,7 @@ class RedisCutForOneWorkerIT {
         Map<String, Map<Integer, Integer>> owner = new HashMap<>();
         for (int w = 0; w < workers.size(); w++) {
             int worker = w;
-            workers.get(w).kafkaStreams().metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+            workers.get(w).status().kafkaStreams().metadataForLocalThreads().forEach(thread -> thread.activeTasks()
                     .forEach(task -> task.topicPartitions().forEach(tp -> owner
                             .computeIfAbsent(tp.topic(), t -> new HashMap<>()).put(tp.partition(), worker))));
         }

@@ -140,7 +140,7 @@ class RefreshOutagesIT {
         settings.put("db.password", privatePostgres.password());
         settings.put("refresh.retry.initial-backoff", "200ms");
         settings.put("refresh.retry.max-backoff", "1s");
-        Migrations.apply(WorkerConfig.Database.from(ConfigSource.of(settings)));
+        Migrations.apply(WorkerConfig.databaseFrom(ConfigSource.of(settings)));
         TestAccounts accounts = new TestAccounts(settings);
         RefreshTraffic traffic = new RefreshTraffic(bootstrap, TestWorkers.topics(settings));
         try (WorkerGroup group = new WorkerGroup(settings, 1)) {

@@ -27,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalPostgres;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.store.AccountDao.RefreshCandidate;
@@ -46,7 +45,7 @@ class AccountStoreIT {
     @BeforeAll
     static void database() {
         LocalPostgres pg = SharedStack.get().postgres();
-        WorkerConfig.Database db = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("account_store")),
+        DatabaseSettings db = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("account_store")),
                 pg.user(), pg.password());
         Migrations.apply(db);
         jdbi = AccountStore.jdbi(db);

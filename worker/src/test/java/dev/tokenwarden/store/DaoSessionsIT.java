@@ -19,7 +19,6 @@ import org.junit.jupiter.api.TestInfo;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalPostgres;
 import dev.tokenwarden.stack.SharedStack;
 
@@ -34,7 +33,7 @@ class DaoSessionsIT {
     private static final Duration VALIDATE_AFTER = Duration.ofSeconds(30);
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private WorkerConfig.Database db;
+    private DatabaseSettings db;
     private HikariDataSource pool;
     private DaoSessions sessions;
     private Jdbi admin;
@@ -42,7 +41,7 @@ class DaoSessionsIT {
     @BeforeEach
     void database(TestInfo test) {
         LocalPostgres pg = SharedStack.get().postgres();
-        db = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("sessions")), pg.user(), pg.password());
+        db = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("sessions")), pg.user(), pg.password());
         Migrations.apply(db);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(db.url());

@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalPostgres;
 
 /** Stops a private PostgreSQL (never the shared one): a write must fail, not hang a stream thread. */
@@ -23,7 +22,7 @@ class DatabaseOutageFailsFastIT {
     @BeforeAll
     static void database() {
         pg = LocalPostgres.embedded();
-        WorkerConfig.Database db = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("outage")), pg.user(),
+        DatabaseSettings db = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("outage")), pg.user(),
                 pg.password());
         Migrations.apply(db);
         store = new AccountStore(AccountStore.jdbi(db));

@@ -214,7 +214,7 @@ class EnvelopeCompatibilityIT {
     }
 
     private static String queryString(Map<String, String> settings, String sql) {
-        WorkerConfig.Database db = WorkerConfig.Database.from(ConfigSource.of(settings));
+        DatabaseSettings db = WorkerConfig.databaseFrom(ConfigSource.of(settings));
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();

@@ -20,7 +20,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
@@ -142,10 +141,10 @@ class LimitColumnsIT {
     }
 
     /** A fresh database in one of the two shapes, migrated, and a store over it. */
-    private record Db(WorkerConfig.Database config, AccountStore store) {
+    private record Db(DatabaseSettings config, AccountStore store) {
         static Db of(String schema) throws SQLException {
             LocalPostgres pg = SharedStack.get().postgres();
-            WorkerConfig.Database config = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("limits-" + schema)),
+            DatabaseSettings config = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("limits-" + schema)),
                     pg.user(), pg.password());
             if (schema.equals("sub2api")) {
                 try (Connection c = DriverManager.getConnection(config.url(), config.user(), config.password());

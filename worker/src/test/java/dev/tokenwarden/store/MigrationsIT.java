@@ -14,19 +14,18 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalPostgres;
 import dev.tokenwarden.stack.SharedStack;
 
 class MigrationsIT {
-    private static WorkerConfig.Database freshDatabase(String name) {
+    private static DatabaseSettings freshDatabase(String name) {
         LocalPostgres pg = SharedStack.get().postgres();
-        return new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase(name)), pg.user(), pg.password());
+        return new DatabaseSettings(pg.jdbcUrl(pg.createDatabase(name)), pg.user(), pg.password());
     }
 
     @Test
     void shouldCreateTheReferenceSchemaAndDoNothingWhenRunAgain() throws SQLException {
-        WorkerConfig.Database db = freshDatabase("migrate");
+        DatabaseSettings db = freshDatabase("migrate");
         assertEquals(5, Migrations.apply(db).migrationsExecuted,
                 "the reference schema, the worker's own tables, sub2api's proxies, the indexes, the rate-limit columns");
         assertEquals(0, Migrations.apply(db).migrationsExecuted);
@@ -65,7 +64,7 @@ class MigrationsIT {
 
     @Test
     void shouldKeepExistingRowsWhenTheDatabaseWasCreatedBySub2api() throws SQLException {
-        WorkerConfig.Database db = freshDatabase("sub2api");
+        DatabaseSettings db = freshDatabase("sub2api");
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, name TEXT NOT NULL DEFAULT '', platform TEXT NOT NULL,"
@@ -97,7 +96,7 @@ class MigrationsIT {
     @Test
     void shouldAddNoSecondIndexWhenSub2apiAlreadyHasEquivalentsUnderOtherNames() throws SQLException {
         // Given a sub2api database with its own indexes on the columns the worker needs
-        WorkerConfig.Database db = freshDatabase("sub2api-indexes");
+        DatabaseSettings db = freshDatabase("sub2api-indexes");
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE accounts (id BIGSERIAL PRIMARY KEY, platform TEXT NOT NULL, type TEXT NOT NULL,"
@@ -130,7 +129,7 @@ class MigrationsIT {
     @Test
     void shouldAddTheDedupKeyToAnOlderOutboxThatLacksIt() throws SQLException {
         // Given an older sub2api scheduler_outbox without dedup_key
-        WorkerConfig.Database db = freshDatabase("sub2api-old-outbox");
+        DatabaseSettings db = freshDatabase("sub2api-old-outbox");
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE scheduler_outbox (id BIGSERIAL PRIMARY KEY, event_type TEXT NOT NULL,"

@@ -8,7 +8,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalPostgres;
 import dev.tokenwarden.stack.SharedStack;
 
@@ -19,7 +18,7 @@ class ProxyDaoIT {
     @BeforeAll
     static void database() {
         LocalPostgres pg = SharedStack.get().postgres();
-        WorkerConfig.Database db = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("proxy_dao")),
+        DatabaseSettings db = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("proxy_dao")),
                 pg.user(), pg.password());
         Migrations.apply(db);
         jdbi = AccountStore.jdbi(db);

@@ -21,7 +21,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.stack.LocalPostgres;
@@ -37,14 +36,14 @@ import dev.tokenwarden.store.AccountStore.WriteResult;
 class RefreshFenceIT {
     private static final Duration LEASE = Duration.ofSeconds(30);
 
-    private static WorkerConfig.Database db;
+    private static DatabaseSettings db;
     private static Jdbi jdbi;
     private static AccountStore store;
 
     @BeforeAll
     static void database() {
         LocalPostgres pg = SharedStack.get().postgres();
-        db = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("refresh_fence")), pg.user(), pg.password());
+        db = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("refresh_fence")), pg.user(), pg.password());
         Migrations.apply(db);
         jdbi = AccountStore.jdbi(db);
         store = new AccountStore(jdbi);

@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.stack.LocalPostgres;
@@ -49,7 +48,7 @@ class RefreshPathCost {
     @BeforeAll
     static void database() {
         LocalPostgres pg = SharedStack.get().postgres();
-        WorkerConfig.Database db = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("refresh_cost")), pg.user(),
+        DatabaseSettings db = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("refresh_cost")), pg.user(),
                 pg.password());
         Migrations.apply(db);
         HikariConfig config = new HikariConfig();

@@ -16,7 +16,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalPostgres;
 import dev.tokenwarden.stack.SharedStack;
 
@@ -43,7 +42,7 @@ class SchemaCheckIT {
     @Test
     void shouldNameTheWorkersOwnTablesWhenASub2apiDatabaseWasNeverMigrated() throws SQLException {
         // Given
-        WorkerConfig.Database db = freshDatabase("schema_sub2api");
+        DatabaseSettings db = freshDatabase("schema_sub2api");
         execute(db, SUB2API_ACCOUNTS, SUB2API_PROXIES, SUB2API_OUTBOX,
                 "CREATE UNIQUE INDEX schedulerrecord_dedup_key ON scheduler_outbox (dedup_key)");
         AccountStore store = new AccountStore(AccountStore.jdbi(db));
@@ -62,7 +61,7 @@ class SchemaCheckIT {
     @Test
     void shouldNameProxiesWhenTheTableIsMissing() throws SQLException {
         // Given
-        WorkerConfig.Database db = migrated("schema_no_proxies");
+        DatabaseSettings db = migrated("schema_no_proxies");
         execute(db, "DROP TABLE proxies");
 
         // When
@@ -75,7 +74,7 @@ class SchemaCheckIT {
     @Test
     void shouldNameAColumnAndTheOutboxIndexWhenAnOlderSub2apiLacksThem() throws SQLException {
         // Given an older sub2api outbox (no dedup_key) and accounts without proxy_id, beside the worker's tables
-        WorkerConfig.Database db = migrated("schema_old_sub2api");
+        DatabaseSettings db = migrated("schema_old_sub2api");
         execute(db, "ALTER TABLE accounts DROP COLUMN proxy_id", "ALTER TABLE scheduler_outbox DROP COLUMN dedup_key");
 
         // When
@@ -88,7 +87,7 @@ class SchemaCheckIT {
     @Test
     void shouldNameTheUniqueIndexAnOnConflictNeeds() throws SQLException {
         // Given
-        WorkerConfig.Database db = migrated("schema_no_dedup_index");
+        DatabaseSettings db = migrated("schema_no_dedup_index");
         execute(db, "DROP INDEX uq_scheduler_outbox_dedup_key");
 
         // When
@@ -101,13 +100,13 @@ class SchemaCheckIT {
     @Test
     void shouldNameAPrivilegeTheWorkersRoleLacks() throws SQLException {
         // Given a role that may read accounts but not write them
-        WorkerConfig.Database owner = migrated("schema_privileges");
+        DatabaseSettings owner = migrated("schema_privileges");
         String role = "tw_reader_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         execute(owner, "CREATE ROLE " + role + " LOGIN PASSWORD 'pw'", "GRANT USAGE ON SCHEMA public TO " + role,
                 "GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + role,
                 "GRANT INSERT, UPDATE, DELETE ON scheduler_outbox, tokenwarden_refresh_fence, tokenwarden_sweep_claims TO "
                         + role);
-        WorkerConfig.Database asRole = new WorkerConfig.Database(owner.url(), role, "pw");
+        DatabaseSettings asRole = new DatabaseSettings(owner.url(), role, "pw");
 
         // When
         List<String> missing = new AccountStore(AccountStore.jdbi(asRole)).missingSchema();
@@ -119,7 +118,7 @@ class SchemaCheckIT {
     @Test
     void shouldPassWhenTheDatabaseIsMigrated() {
         // Given
-        WorkerConfig.Database db = migrated("schema_complete");
+        DatabaseSettings db = migrated("schema_complete");
         AccountStore store = new AccountStore(AccountStore.jdbi(db));
 
         // When
@@ -133,7 +132,7 @@ class SchemaCheckIT {
     @Test
     void shouldClassifyAMissingTableAsASchemaErrorAndLeaveNoFenceBehind() throws SQLException {
         // Given a migrated database whose accounts table lost a column the read names
-        WorkerConfig.Database db = migrated("schema_error_class");
+        DatabaseSettings db = migrated("schema_error_class");
         execute(db, "INSERT INTO accounts (id, platform, type) VALUES (7, 'openai', 'oauth')",
                 "ALTER TABLE accounts DROP COLUMN schedulable");
         AccountStore store = new AccountStore(AccountStore.jdbi(db));
@@ -166,18 +165,18 @@ class SchemaCheckIT {
         assertEquals(List.of(false, false, true), List.of(classified[0], classified[1], classified[2]));
     }
 
-    private static WorkerConfig.Database freshDatabase(String name) {
+    private static DatabaseSettings freshDatabase(String name) {
         LocalPostgres pg = SharedStack.get().postgres();
-        return new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase(name)), pg.user(), pg.password());
+        return new DatabaseSettings(pg.jdbcUrl(pg.createDatabase(name)), pg.user(), pg.password());
     }
 
-    private static WorkerConfig.Database migrated(String name) {
-        WorkerConfig.Database db = freshDatabase(name);
+    private static DatabaseSettings migrated(String name) {
+        DatabaseSettings db = freshDatabase(name);
         Migrations.apply(db);
         return db;
     }
 
-    private static void execute(WorkerConfig.Database db, String... statements) throws SQLException {
+    private static void execute(DatabaseSettings db, String... statements) throws SQLException {
         try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                 Statement s = c.createStatement()) {
             for (String sql : statements) {

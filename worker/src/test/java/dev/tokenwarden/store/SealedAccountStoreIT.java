@@ -15,7 +15,6 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.stack.LocalPostgres;
 import dev.tokenwarden.stack.SharedStack;
@@ -35,7 +34,7 @@ class SealedAccountStoreIT {
     @BeforeAll
     static void database() {
         LocalPostgres pg = SharedStack.get().postgres();
-        WorkerConfig.Database db = new WorkerConfig.Database(pg.jdbcUrl(pg.createDatabase("sealed_store")),
+        DatabaseSettings db = new DatabaseSettings(pg.jdbcUrl(pg.createDatabase("sealed_store")),
                 pg.user(), pg.password());
         Migrations.apply(db);
         jdbi = AccountStore.jdbi(db);

@@ -18,6 +18,7 @@ import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.stack.LocalStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+import dev.tokenwarden.store.DatabaseSettings;
 import dev.tokenwarden.store.Migrations;
 
 /**
@@ -32,12 +33,12 @@ final class BenchWorld implements AutoCloseable {
     private final LocalStack stack;
     private final TopicNames topics;
     private final Map<String, String> settings;
-    private final WorkerConfig.Database database;
+    private final DatabaseSettings database;
     private final FakeOAuthServer oauth;
     private final Path dir;
 
     private BenchWorld(String name, LocalStack stack, TopicNames topics, Map<String, String> settings,
-            WorkerConfig.Database database, FakeOAuthServer oauth, Path dir) {
+            DatabaseSettings database, FakeOAuthServer oauth, Path dir) {
         this.name = name;
         this.stack = stack;
         this.topics = topics;
@@ -68,7 +69,7 @@ final class BenchWorld implements AutoCloseable {
         s.put(TopicNames.KEY_CREDENTIAL_UPDATED, topics.credentialUpdated());
         s.put(TopicNames.KEY_SCHEDULER_OUTBOX, topics.schedulerOutbox());
         s.put(TopicNames.KEY_DEAD_LETTER, topics.deadLetter());
-        WorkerConfig.Database db = WorkerConfig.Database.from(ConfigSource.of(s));
+        DatabaseSettings db = WorkerConfig.databaseFrom(ConfigSource.of(s));
         Migrations.apply(db);
         countAccountWrites(db);
         Path dir = runDir.resolve(name + suffix);
@@ -77,7 +78,7 @@ final class BenchWorld implements AutoCloseable {
     }
 
     /** An insert-only audit row per updated account row: no counter row for writers to queue on. */
-    private static void countAccountWrites(WorkerConfig.Database db) throws SQLException {
+    private static void countAccountWrites(DatabaseSettings db) throws SQLException {
         try (Connection c = connect(db); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE bench_account_writes (account_id BIGINT NOT NULL)");
             s.execute("CREATE FUNCTION bench_count_account_write() RETURNS trigger LANGUAGE plpgsql AS"
@@ -87,7 +88,7 @@ final class BenchWorld implements AutoCloseable {
         }
     }
 
-    static Connection connect(WorkerConfig.Database db) throws SQLException {
+    static Connection connect(DatabaseSettings db) throws SQLException {
         return DriverManager.getConnection(db.url(), db.user(), db.password());
     }
 
@@ -112,7 +113,7 @@ final class BenchWorld implements AutoCloseable {
         return new HashMap<>(settings);
     }
 
-    WorkerConfig.Database database() {
+    DatabaseSettings database() {
         return database;
     }
 

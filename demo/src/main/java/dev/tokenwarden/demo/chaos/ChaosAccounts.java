@@ -18,10 +18,10 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.EventJson;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+import dev.tokenwarden.store.DatabaseSettings;
 
 /** The accounts of one scenario: seeded at token version 1, read back as rows that hold no secret. */
 final class ChaosAccounts {
@@ -60,13 +60,13 @@ final class ChaosAccounts {
     }
 
     /** {@code count} OAuth accounts over every platform, tokens expiring in {@code expiresIn} seconds. */
-    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresIn)
+    static List<Seeded> seed(DatabaseSettings db, FakeOAuthServer oauth, int count, long expiresIn)
             throws SQLException {
         return seed(db, oauth, count, expiresIn, Platform.values());
     }
 
     /** {@code count} OAuth accounts over the given platforms in turn, tokens expiring in {@code expiresIn} seconds. */
-    static List<Seeded> seed(WorkerConfig.Database db, FakeOAuthServer oauth, int count, long expiresIn,
+    static List<Seeded> seed(DatabaseSettings db, FakeOAuthServer oauth, int count, long expiresIn,
             Platform... platforms) throws SQLException {
         List<Seeded> seeded = new ArrayList<>(count);
         try (Connection c = connect(db)) {
@@ -112,7 +112,7 @@ final class ChaosAccounts {
         return seeded;
     }
 
-    static Progress progress(WorkerConfig.Database db) {
+    static Progress progress(DatabaseSettings db) {
         String sql = "SELECT count(*) FILTER (WHERE status = 'active' AND " + versionAbove(SEEDED_VERSION) + "),"
                 + " count(*) FILTER (WHERE status = 'error'), count(*) FROM accounts WHERE deleted_at IS NULL";
         try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -124,7 +124,7 @@ final class ChaosAccounts {
     }
 
     /** Every live account, keyed by id; the refresh token is compared with the provider's and dropped. */
-    static Map<Long, Row> read(WorkerConfig.Database db, FakeOAuthServer oauth) {
+    static Map<Long, Row> read(DatabaseSettings db, FakeOAuthServer oauth) {
         String sql = "SELECT id, platform, status, error_message, credentials->>'_token_version',"
                 + " credentials->>'refresh_token' FROM accounts WHERE deleted_at IS NULL ORDER BY id";
         Map<Long, Row> rows = new LinkedHashMap<>();
@@ -142,7 +142,7 @@ final class ChaosAccounts {
     }
 
     /** Ids whose token version has moved (written by some worker), active or not. */
-    static Set<Long> written(WorkerConfig.Database db) {
+    static Set<Long> written(DatabaseSettings db) {
         String sql = "SELECT id FROM accounts WHERE deleted_at IS NULL AND " + versionAbove(SEEDED_VERSION);
         Set<Long> ids = new HashSet<>();
         try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
@@ -156,7 +156,7 @@ final class ChaosAccounts {
     }
 
     /** Drops {@code _token_version} from these accounts' credentials, as a sub2api that never wrote one leaves them. */
-    static void stripTokenVersion(WorkerConfig.Database db, List<Long> ids) throws SQLException {
+    static void stripTokenVersion(DatabaseSettings db, List<Long> ids) throws SQLException {
         try (Connection c = connect(db);
                 PreparedStatement update = c.prepareStatement(
                         "UPDATE accounts SET credentials = credentials - '_token_version' WHERE id = ANY(?)")) {
@@ -172,7 +172,7 @@ final class ChaosAccounts {
      * From now on every UPDATE of an accounts row adds a row to {@value #WRITES_TABLE} (id, time, status, token
      * version, cooldown end): an AFTER UPDATE trigger of this run's database, which the workers cannot skip.
      */
-    static void countWrites(WorkerConfig.Database db) throws SQLException {
+    static void countWrites(DatabaseSettings db) throws SQLException {
         try (Connection c = connect(db); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + WRITES_TABLE + " (account_id BIGINT NOT NULL,"
                     + " at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(), status TEXT, token_version TEXT,"
@@ -187,7 +187,7 @@ final class ChaosAccounts {
     }
 
     /** Account id → rows updated since {@link #countWrites}; accounts never written are absent. */
-    static Map<Long, Integer> writes(WorkerConfig.Database db) {
+    static Map<Long, Integer> writes(DatabaseSettings db) {
         return countsById(db, "SELECT account_id, count(*) FROM " + WRITES_TABLE + " GROUP BY account_id");
     }
 
@@ -195,7 +195,7 @@ final class ChaosAccounts {
      * Account id → change ({@code cooldown_set}, {@code credentials_refreshed}, …) → rows of the
      * {@code scheduler_outbox} table, read from each row's {@code dedup_key} (the event id).
      */
-    static Map<Long, Map<String, Integer>> outboxRows(WorkerConfig.Database db) {
+    static Map<Long, Map<String, Integer>> outboxRows(DatabaseSettings db) {
         String sql = "SELECT account_id, split_part(dedup_key, ':', 3), count(*) FROM scheduler_outbox"
                 + " WHERE account_id IS NOT NULL GROUP BY 1, 2";
         Map<Long, Map<String, Integer>> rows = new TreeMap<>();
@@ -210,7 +210,7 @@ final class ChaosAccounts {
     }
 
     /** Every {@code scheduler_outbox} row's {@code dedup_key}: the id its event on the topic must carry. */
-    static Set<String> outboxKeys(WorkerConfig.Database db) {
+    static Set<String> outboxKeys(DatabaseSettings db) {
         Set<String> keys = new TreeSet<>();
         try (Connection c = connect(db); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT dedup_key FROM scheduler_outbox WHERE dedup_key IS NOT NULL")) {
@@ -223,7 +223,7 @@ final class ChaosAccounts {
         return keys;
     }
 
-    private static Map<Long, Integer> countsById(WorkerConfig.Database db, String sql) {
+    private static Map<Long, Integer> countsById(DatabaseSettings db, String sql) {
         Map<Long, Integer> counts = new TreeMap<>();
         try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
@@ -249,7 +249,7 @@ final class ChaosAccounts {
         }
     }
 
-    private static Connection connect(WorkerConfig.Database db) throws SQLException {
+    private static Connection connect(DatabaseSettings db) throws SQLException {
         return DriverManager.getConnection(db.url(), db.user(), db.password());
     }
 }

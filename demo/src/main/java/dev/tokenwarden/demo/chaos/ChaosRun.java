@@ -21,6 +21,7 @@ import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.stack.LocalStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
+import dev.tokenwarden.store.DatabaseSettings;
 import dev.tokenwarden.store.Migrations;
 
 /**
@@ -39,14 +40,14 @@ final class ChaosRun implements AutoCloseable {
     private final String classpath;
     private final Map<String, String> settings;
     private final TopicNames topics;
-    private final WorkerConfig.Database database;
+    private final DatabaseSettings database;
     private final FakeOAuthServer oauth;
     private final Path stateRoot;
     private final Path logDir;
     private final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
 
     private ChaosRun(String name, LocalStack stack, String classpath, Map<String, String> settings, TopicNames topics,
-            WorkerConfig.Database database, FakeOAuthServer oauth, Path stateRoot, Path logDir) {
+            DatabaseSettings database, FakeOAuthServer oauth, Path stateRoot, Path logDir) {
         this.name = name;
         this.stack = stack;
         this.classpath = classpath;
@@ -89,7 +90,7 @@ final class ChaosRun implements AutoCloseable {
         s.put(TopicNames.KEY_SCHEDULER_OUTBOX, topics.schedulerOutbox());
         s.put(TopicNames.KEY_DEAD_LETTER, topics.deadLetter());
         s.putAll(workerSettings);
-        WorkerConfig.Database db = bounded(WorkerConfig.Database.from(ConfigSource.of(s)));
+        DatabaseSettings db = bounded(WorkerConfig.databaseFrom(ConfigSource.of(s)));
         Migrations.apply(db);
         Path stateRoot = Files.createTempDirectory("tokenwarden-chaos-" + name + "-");
         Path logDir = ctx.logRoot().resolve(name);
@@ -107,9 +108,9 @@ final class ChaosRun implements AutoCloseable {
      * {@link #DRIVER_STATEMENT_TIMEOUT_SECONDS}: a hung migration fails its scenario instead of the CI job.
      * The workers' settings are left as they are.
      */
-    private static WorkerConfig.Database bounded(WorkerConfig.Database db) {
+    private static DatabaseSettings bounded(DatabaseSettings db) {
         String url = db.url() + (db.url().contains("?") ? "&" : "?") + "socketTimeout=" + DRIVER_STATEMENT_TIMEOUT_SECONDS;
-        return new WorkerConfig.Database(url, db.user(), db.password());
+        return new DatabaseSettings(url, db.user(), db.password());
     }
 
     String name() {
@@ -124,7 +125,7 @@ final class ChaosRun implements AutoCloseable {
         return topics;
     }
 
-    WorkerConfig.Database database() {
+    DatabaseSettings database() {
         return database;
     }
 

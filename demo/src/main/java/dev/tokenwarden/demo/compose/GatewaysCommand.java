@@ -14,6 +14,7 @@ import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.demo.DemoAccounts;
 import dev.tokenwarden.demo.SimulatedGateways;
 import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.store.DatabaseSettings;
 
 /**
  * {@code tokenwarden gateways}: one round of the compose demo. Seeds accounts into PostgreSQL whose refresh
@@ -61,7 +62,7 @@ public final class GatewaysCommand implements CliCommand {
         long waitSeconds = bounded(args, "wait-seconds", 120, 1, 3_600);
         URI providerUrl = URI.create(args.option("provider-url", "http://fake-provider:8090"));
         ProviderAdminClient admin = new ProviderAdminClient(URI.create(args.option("admin-url", "http://fake-provider:8091")));
-        WorkerConfig.Database db = WorkerConfig.Database.from(args.configSource());
+        DatabaseSettings db = WorkerConfig.databaseFrom(args.configSource());
         WorkerConfig.Client client = WorkerConfig.Client.from(args.configSource());
 
         ProviderAdminClient.Endpoint endpoint = admin.endpoint(PLATFORM);
