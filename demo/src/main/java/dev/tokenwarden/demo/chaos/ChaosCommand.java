@@ -25,6 +25,7 @@ public final class ChaosCommand implements CliCommand {
             new KillMidStorm("kill-9", KillMidStorm.Signal.KILL, false),
             new KillMidStorm("kill-9-redis-down", KillMidStorm.Signal.KILL, true),
             new RebalanceOnSlowProvider("partition-moved-slow-provider-redis-down"),
+            new RedisOutage("redis-outage-30s"),
             new KillMidStorm("sigterm", KillMidStorm.Signal.TERM, false),
             new RunAheadCommitLost("401-run-ahead-commit-lost"),
             new BesideInlineSub2api("beside-inline-sub2api"));

@@ -22,6 +22,7 @@ final class WorkerProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final long startedNanos = System.nanoTime();
     private volatile long signalledNanos;
     private final AtomicLong exitedNanos = new AtomicLong();
 
@@ -126,6 +127,12 @@ final class WorkerProcess implements AutoCloseable {
     double secondsToExit() {
         long exited = exitedNanos.get();
         return exited == 0 || signalledNanos == 0 ? -1 : (exited - signalledNanos) / 1e9;
+    }
+
+    /** Seconds from its start to its exit, or to now while it runs. */
+    double secondsAlive() {
+        long exited = exitedNanos.get();
+        return ((exited == 0 ? System.nanoTime() : exited) - startedNanos) / 1e9;
     }
 
     private void markExited() {
