@@ -176,6 +176,7 @@ class UpstreamRejectedIT {
         // Then the forced refresh-needed, both scheduler-outbox events and the credential-updated continue its trace
         Await.until("refreshed and both outbox events out", WAIT, () -> oauth.successfulRefreshes(id) == 1
                 && outboxEvents(id).size() >= 2 && !records(topics.credentialUpdated(), id).isEmpty());
+        Await.until("idle", WAIT, group::idle);
         List<ConsumerRecord<String, byte[]>> outputs = new ArrayList<>();
         outputs.addAll(records(topics.refreshNeeded(), id));
         outputs.addAll(records(topics.schedulerOutbox(), id));
