@@ -20,7 +20,9 @@ import dev.tokenwarden.events.EventType;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.Topic;
+import dev.tokenwarden.events.TraceContext;
 import dev.tokenwarden.events.UpstreamRejected;
+import dev.tokenwarden.logs.TraceMdc;
 import dev.tokenwarden.retry.TaskScope;
 
 /**
@@ -45,7 +47,8 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
     private int partition = -1;
     private TaskScope scope;
 
-    private record Finished(String key, String eventId, CooldownAttempt.Outcome outcome) {
+    /** @param trace the trace of the event the outcome is for: each output carries a child of it */
+    private record Finished(String key, String eventId, CooldownAttempt.Outcome outcome, TraceContext trace) {
     }
 
     CooldownProcessor(CooldownCoalescer coalescer, CooldownRunner runner, String source) {
@@ -71,8 +74,14 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
     @Override
     public void process(Record<String, UpstreamRejected> record) {
         drainFinished();
-        String key = record.key();
-        UpstreamRejected event = record.value();
+        TraceContext trace = TraceContext.readOrStart(record.headers());
+        try (TraceMdc.Scope traced = TraceMdc.open(trace)) {
+            decide(record.key(), record.value(), trace);
+        }
+    }
+
+    /** A coalesced event's trace ends here; the action it joined emits under the trace of the event that started it. */
+    private void decide(String key, UpstreamRejected event, TraceContext trace) {
         runner.outage().observe(event);
         CooldownCoalescer.Decision decision = coalescer.decide(memory.get(key), event, now());
         if (decision.plan() instanceof CooldownPlan.Drop drop) {
@@ -81,12 +90,12 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
             return;
         }
         memory.put(key, decision.memory().started(event));
-        start(key, decision.plan(), event);
+        start(key, decision.plan(), event, trace);
     }
 
-    private void start(String key, CooldownPlan plan, UpstreamRejected event) {
-        runner.submit(plan, event.accountId(), scope,
-                outcome -> finished.add(new Finished(key, event.eventId(), outcome)));
+    private void start(String key, CooldownPlan plan, UpstreamRejected event, TraceContext trace) {
+        runner.submit(plan, event.accountId(), trace, scope,
+                outcome -> finished.add(new Finished(key, event.eventId(), outcome, trace)));
     }
 
     private void drainFinished() {
@@ -94,11 +103,11 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
         while ((f = finished.poll()) != null) {
             for (SchedulerOutboxEvent outbox : f.outcome().outbox()) {
                 forward(CooldownTopology.SCHEDULER_OUTBOX_SINK, outbox.accountId(), outbox.eventId(),
-                        EventType.SCHEDULER_OUTBOX, outbox);
+                        EventType.SCHEDULER_OUTBOX, outbox, f.trace());
             }
             for (RefreshNeeded refresh : f.outcome().refreshes()) {
                 forward(CooldownTopology.REFRESH_NEEDED_SINK, refresh.accountId(), refresh.eventId(),
-                        EventType.REFRESH_NEEDED, refresh);
+                        EventType.REFRESH_NEEDED, refresh, f.trace());
             }
             CooldownMemory m = memory.get(f.key());
             if (m != null) {
@@ -115,7 +124,8 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
                 for (UpstreamRejected event : entry.value.inFlight()) {
                     CooldownPlan plan = coalescer.decide(null, event, now()).plan();
                     if (!(plan instanceof CooldownPlan.Drop)) {
-                        start(entry.key, plan, event);
+                        // The memory keeps the event, not its headers: a resumed action starts a new trace.
+                        start(entry.key, plan, event, TraceContext.newTrace());
                         resumed++;
                     }
                 }
@@ -126,9 +136,12 @@ final class CooldownProcessor implements Processor<String, UpstreamRejected, Str
         }
     }
 
-    private void forward(String sink, long accountId, String eventId, EventType<?> type, Object event) {
+    /** Each output is a span of its own, a child of the span of the event it answers. */
+    private void forward(String sink, long accountId, String eventId, EventType<?> type, Object event,
+            TraceContext cause) {
         Record<String, Object> out = new Record<>(Topic.key(accountId), event, context.currentSystemTimeMs());
         CloudEventHeaders.write(out.headers(), eventId, type.cloudEventType(), source, now());
+        cause.child().write(out.headers());
         context.forward(out, sink);
     }
 

@@ -5,11 +5,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.TraceContext;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import dev.tokenwarden.logs.TraceMdc;
 import dev.tokenwarden.retry.Backoff;
 import dev.tokenwarden.retry.BackgroundPool;
 import dev.tokenwarden.retry.TaskScope;
@@ -35,13 +37,16 @@ public final class CooldownRunner implements AutoCloseable {
     /** Starts the forced refresh a cooldown write asked for, as work of the upstream-rejected task that wrote it. */
     @FunctionalInterface
     public interface RunAhead {
-        /** @param resumed a previous owner already acted on the 401: a spent refresh token is a crash loss */
-        void start(RefreshNeeded event, TaskScope owner, boolean resumed);
+        /**
+         * @param trace the trace of the upstream-rejected event that asked for it
+         * @param resumed a previous owner already acted on the 401: a spent refresh token is a crash loss
+         */
+        void start(RefreshNeeded event, TraceContext trace, TaskScope owner, boolean resumed);
     }
 
     public CooldownRunner(AccountStore store, CooldownSettings settings, Backoff.Bounds retry, Clock clock,
             int threads, OutageDetector outage) {
-        this(store, settings, retry, clock, threads, outage, (refresh, owner, resumed) -> { });
+        this(store, settings, retry, clock, threads, outage, (refresh, trace, owner, resumed) -> { });
     }
 
     /**
@@ -57,23 +62,29 @@ public final class CooldownRunner implements AutoCloseable {
         this.attempt = new CooldownAttempt(store, settings, clock, counters, outage);
     }
 
-    /** Runs {@code plan} as work of {@code owner}'s task; {@code onDone} gets its outcome exactly once. */
-    void submit(CooldownPlan plan, long accountId, TaskScope owner, Consumer<CooldownAttempt.Outcome> onDone) {
+    /**
+     * Runs {@code plan} as work of {@code owner}'s task; {@code onDone} gets its outcome exactly once.
+     *
+     * @param trace the trace of the upstream-rejected event the plan is for, in the action's log lines
+     */
+    void submit(CooldownPlan plan, long accountId, TraceContext trace, TaskScope owner,
+            Consumer<CooldownAttempt.Outcome> onDone) {
         counters.actions.increment();
         inFlight.incrementAndGet();
-        run(plan, accountId, owner, false, outcome -> {
+        run(plan, accountId, trace, owner, false, outcome -> {
             inFlight.decrementAndGet();
-            outcome.refreshes().forEach(refresh -> refreshAhead.start(refresh, owner, outcome.resumed()));
+            outcome.refreshes().forEach(refresh -> refreshAhead.start(refresh, trace, owner, outcome.resumed()));
             onDone.accept(outcome);
         });
     }
 
-    private void run(CooldownPlan plan, long accountId, TaskScope owner, boolean held,
+    private void run(CooldownPlan plan, long accountId, TraceContext trace, TaskScope owner, boolean held,
             Consumer<CooldownAttempt.Outcome> onDone) {
         pool.writes().untilDone(() -> {
-            // For the JSON log lines: which account and which upstream-rejected event this is.
+            // For the JSON log lines: which account, which upstream-rejected event and which trace this is.
             try (var account = MDC.putCloseable("account_id", Long.toString(accountId));
-                    var attemptId = MDC.putCloseable("attempt_id", eventId(plan))) {
+                    var attemptId = MDC.putCloseable("attempt_id", eventId(plan));
+                    var traced = TraceMdc.open(trace)) {
                 return attempt.run(plan, held);
             }
         }, accountId, counters.dbRetries::increment)
@@ -86,7 +97,8 @@ public final class CooldownRunner implements AutoCloseable {
                     } else if (outcome.again() != null) {
                         // A timer of the task: when it closes (or the worker stops) the in-flight mark lets the
                         // partition's next owner run the action again.
-                        owner.schedule(pool.timer(), outcome.again(), () -> run(plan, accountId, owner, true, onDone),
+                        owner.schedule(pool.timer(), outcome.again(),
+                                () -> run(plan, accountId, trace, owner, true, onDone),
                                 () -> onDone.accept(CooldownAttempt.Outcome.nothing("its task closed while held")));
                     } else {
                         onDone.accept(outcome);

@@ -24,7 +24,8 @@ public final class LineEncoder extends EncoderBase<ILoggingEvent> {
     private static final DateTimeFormatter TEXT_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSZ").withZone(ZoneId.systemDefault());
     /** MDC keys written as fields of their own in JSON. */
-    static final String[] FIELDS = {"account_id", "topic", "partition", "offset", "attempt_id"};
+    static final String[] FIELDS = {"account_id", "topic", "partition", "offset", "attempt_id", TraceMdc.TRACE_ID,
+        TraceMdc.SPAN_ID};
 
     private final RepeatLimiter limiter = new RepeatLimiter();
 

@@ -16,6 +16,7 @@ import dev.tokenwarden.lock.AccountLocks;
 import dev.tokenwarden.lock.LockHandle;
 import dev.tokenwarden.lock.LockResult;
 import dev.tokenwarden.lock.Sub2apiCacheKeys;
+import dev.tokenwarden.logs.TraceMdc;
 import dev.tokenwarden.store.Account;
 import dev.tokenwarden.store.AccountStore;
 
@@ -94,7 +95,7 @@ final class AccountLocking {
                 release(redis);
                 throw e;
             }
-        }, executor);
+        }, TraceMdc.on(executor, job.trace()));
     }
 
     private Taken fenceAndRead(RefreshJob job, LockHandle redis) {

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tokenwarden.logs.TraceMdc;
 import dev.tokenwarden.provider.ProviderGate;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.provider.RefreshOutcome;
@@ -78,7 +79,7 @@ final class RefreshAttempt {
             ProviderGate.Permit permit = (ProviderGate.Permit) admission;
             // Unused (not needed, lock held elsewhere, cancelled): slot and start go back; after a call, a no-op.
             return always(() -> locked(job, owner, permit), permit::close);
-        }, executor);
+        }, traced(job));
     }
 
     private CompletableFuture<AttemptOutcome> locked(RefreshJob job, BooleanSupplier owner, ProviderGate.Permit permit) {
@@ -137,7 +138,7 @@ final class RefreshAttempt {
                 return done(databaseFailed(job, e));
             }
             return call(job, owner, account.get(), refresh, permit, locks);
-        }, executor);
+        }, traced(job));
     }
 
     /**
@@ -163,7 +164,7 @@ final class RefreshAttempt {
         }
         counters.providerCalls.increment();
         return always(() -> providers.refresh(request, permit).thenComposeAsync(
-                outcome -> settler.afterCall(job, account, refresh, outcome, locks), executor),
+                outcome -> settler.afterCall(job, account, refresh, outcome, locks), traced(job)),
                 () -> hold.complete(null));
     }
 
@@ -194,6 +195,11 @@ final class RefreshAttempt {
             return new AttemptOutcome.Again(job, SCHEMA_RETRY, "database schema incomplete");
         }
         throw new IllegalStateException("database failed: " + rootClass(error));
+    }
+
+    /** The pool, with the job's trace in the MDC of each step it runs: a step may follow another thread's. */
+    private Executor traced(RefreshJob job) {
+        return TraceMdc.on(executor, job.trace());
     }
 
     /** Neither the task's partition nor the worker is going away: a provider call may start. */

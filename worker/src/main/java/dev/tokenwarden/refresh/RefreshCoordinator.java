@@ -14,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tokenwarden.events.RefreshNeeded;
+import dev.tokenwarden.events.TraceContext;
 import dev.tokenwarden.lock.AccountLocks;
+import dev.tokenwarden.logs.TraceMdc;
 import dev.tokenwarden.provider.Providers;
 import dev.tokenwarden.retry.BackgroundPool;
 import dev.tokenwarden.retry.TaskScope;
@@ -79,9 +81,10 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
      * Should the task's commit be lost, its next owner replays the 401 and finds the write committed (the cooldown
      * path's replay), so the run ahead never acts twice.
      *
+     * @param trace the 401's trace, for the job's log lines; the outputs take the trace of the event that joins it
      * @param resumed the 401 was found already acted on by a previous owner: a spent token is a crash loss
      */
-    public void runAhead(RefreshNeeded event, TaskScope owner, boolean resumed) {
+    public void runAhead(RefreshNeeded event, TraceContext trace, TaskScope owner, boolean resumed) {
         if (closing.get() || !owner.getAsBoolean()) {
             return;
         }
@@ -91,7 +94,7 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
         }
         RefreshJob job = RefreshJob.of(event.accountId(), event.platform(),
                 Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
-                clock.instant());
+                clock.instant(), trace);
         counters.ranAhead.increment();
         Runnable forget = owner.onClose(() -> ahead.forget(event.eventId(), entry));
         entry.outcome().whenComplete((done, error) -> forget.run());
@@ -125,8 +128,10 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
             inFlight.decrementAndGet();
             if (error != null) {
                 counters.failedJobs.increment();
-                log.error("account {}: refresh job ended in an error ({}); finished without a refresh",
-                        job.accountId(), describe(error));
+                try (TraceMdc.Scope traced = TraceMdc.open(job.trace())) {
+                    log.error("account {}: refresh job ended in an error ({}); finished without a refresh",
+                            job.accountId(), describe(error));
+                }
                 onDone.accept(AttemptOutcome.Done.quietly(null, "error: " + describe(error)));
             } else if (done != null) {
                 onDone.accept(done);
@@ -139,7 +144,7 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
 
     /** Completes with the final Done, or with null when the job was cancelled. */
     private CompletableFuture<AttemptOutcome.Done> execute(RefreshJob job, TaskScope owner) {
-        return CompletableFuture.supplyAsync(() -> attempt.run(job, owner), pool.executor())
+        return CompletableFuture.supplyAsync(() -> attempt.run(job, owner), TraceMdc.on(pool.executor(), job.trace()))
                 .thenCompose(f -> f)
                 .thenCompose(outcome -> {
                     if (outcome instanceof AttemptOutcome.Done done) {

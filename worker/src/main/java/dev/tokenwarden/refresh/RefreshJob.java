@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import dev.tokenwarden.events.Platform;
+import dev.tokenwarden.events.TraceContext;
 
 /**
  * One refresh to attempt for an account.
@@ -15,27 +16,41 @@ import dev.tokenwarden.events.Platform;
  * @param resumed the changelog (or the database, for a 401 replayed after its first pass) shows this job in flight on
  *     a previous owner: an {@code invalid_grant} for a token nobody replaced then most likely means that owner spent
  *     it and died. Never inferred from how recently this process started
+ * @param trace the trace of the event that asked for the job, in its log lines; its outputs carry children of it.
+ *     Never null: a job nothing traced asked for (resumed from the changelog, say) starts a trace of its own
  */
 public record RefreshJob(long accountId, Platform platform, Duration window, Long observedVersion, boolean force,
-        int attempt, Instant since, boolean resumed) {
+        int attempt, Instant since, boolean resumed, TraceContext trace) {
+
+    public RefreshJob {
+        if (trace == null) {
+            trace = TraceContext.newTrace();
+        }
+    }
 
     public static RefreshJob of(long accountId, Platform platform, Duration window, Long observedVersion,
             boolean force, Instant since) {
-        return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, false);
+        return of(accountId, platform, window, observedVersion, force, since, null);
     }
 
-    /** A job found in flight in the changelog. */
+    /** @param trace the trace of the event asking for it; null starts a new trace */
+    public static RefreshJob of(long accountId, Platform platform, Duration window, Long observedVersion,
+            boolean force, Instant since, TraceContext trace) {
+        return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, false, trace);
+    }
+
+    /** A job found in flight in the changelog, which does not keep the trace: it starts a new one. */
     static RefreshJob resumed(long accountId, Platform platform, Duration window, Long observedVersion,
             boolean force, Instant since) {
-        return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, true);
+        return new RefreshJob(accountId, platform, window, observedVersion, force, 0, since, true, null);
     }
 
     /** The same job, known to have been in flight on a previous owner. */
     RefreshJob asResumed() {
-        return new RefreshJob(accountId, platform, window, observedVersion, force, attempt, since, true);
+        return new RefreshJob(accountId, platform, window, observedVersion, force, attempt, since, true, trace);
     }
 
     RefreshJob nextAttempt() {
-        return new RefreshJob(accountId, platform, window, observedVersion, force, attempt + 1, since, resumed);
+        return new RefreshJob(accountId, platform, window, observedVersion, force, attempt + 1, since, resumed, trace);
     }
 }

@@ -24,6 +24,8 @@ import dev.tokenwarden.events.EventType;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.Topic;
+import dev.tokenwarden.events.TraceContext;
+import dev.tokenwarden.logs.TraceMdc;
 import dev.tokenwarden.retry.TaskScope;
 
 /**
@@ -76,14 +78,24 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     public void process(Record<String, RefreshNeeded> record) {
         // First what finished meanwhile, so this event is decided against the freshest memory.
         drainFinished();
-        RefreshNeeded event = record.value();
+        TraceContext trace = TraceContext.readOrStart(record.headers());
+        try (TraceMdc.Scope traced = TraceMdc.open(trace)) {
+            decide(record.value(), trace);
+        }
+    }
+
+    /**
+     * A coalesced or duplicate event's trace ends here: the outputs it shares carry the trace of the event that
+     * started the attempt.
+     */
+    private void decide(RefreshNeeded event, TraceContext trace) {
         String key = RefreshDeduplicator.key(event.accountId(), event.refreshWindowSeconds());
         DedupDecision decision = deduplicator.decide(memory.get(key), event, now());
         if (decision instanceof DedupDecision.Act act) {
             memory.put(key, act.memory());
             RefreshJob job = RefreshJob.of(event.accountId(), event.platform(),
                     Duration.ofSeconds(event.refreshWindowSeconds()), event.observedTokenVersion(), event.force(),
-                    now());
+                    now(), trace);
             coordinator.submitOrJoin(event.eventId(), job, scope,
                     outcome -> finished.add(new Finished(key, job, outcome)));
         } else if (decision instanceof DedupDecision.Coalesce coalesce) {
@@ -103,22 +115,22 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     private void drainFinished() {
         Finished f;
         while ((f = finished.poll()) != null) {
+            RefreshJob job = f.job();
             for (CredentialUpdated updated : f.outcome().credentialUpdates()) {
                 forward(RefreshTopology.CREDENTIAL_UPDATED_SINK, updated.accountId(), updated.eventId(),
-                        EventType.CREDENTIAL_UPDATED, updated);
+                        EventType.CREDENTIAL_UPDATED, updated, job.trace());
             }
             for (SchedulerOutboxEvent outbox : f.outcome().outboxEvents()) {
                 forward(RefreshTopology.SCHEDULER_OUTBOX_SINK, outbox.accountId(), outbox.eventId(),
-                        EventType.SCHEDULER_OUTBOX, outbox);
+                        EventType.SCHEDULER_OUTBOX, outbox, job.trace());
             }
-            RefreshJob job = f.job();
             RefreshMemory before = memory.get(f.key());
             RefreshMemory after = (before != null ? before
                     : RefreshMemory.started(null, job.platform(), job.observedVersion(), job.force(), now()))
                     .finished(f.outcome().reachedVersion(), f.outcome().freshUntil(), now());
             if (after.forceWaiting()) {
                 // A forced event arrived during the attempt that it does not cover: run it now, against what is
-                // stored; the rest of the queue follows, one pass each.
+                // stored; the rest of the queue follows, one pass each. The memory keeps no trace: a new one starts.
                 Long observed = after.forcedWaiting().get(0);
                 after = RefreshMemory.started(after.withoutFirstForced(), job.platform(), observed, true, now());
                 start(f.key(), RefreshJob.of(job.accountId(), job.platform(), job.window(), observed, true, now()));
@@ -127,9 +139,12 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
         }
     }
 
-    private void forward(String sink, long accountId, String eventId, EventType<?> type, Object event) {
+    /** Each output is a span of its own, a child of the span of the event that asked for the job. */
+    private void forward(String sink, long accountId, String eventId, EventType<?> type, Object event,
+            TraceContext cause) {
         Record<String, Object> out = new Record<>(Topic.key(accountId), event, context.currentSystemTimeMs());
         CloudEventHeaders.write(out.headers(), eventId, type.cloudEventType(), source, now());
+        cause.child().write(out.headers());
         context.forward(out, sink);
     }
 
@@ -140,6 +155,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
                 KeyValue<String, RefreshMemory> entry = all.next();
                 RefreshMemory m = entry.value;
                 if (m.inFlight() && m.platform() != null) {
+                    // The changelog keeps no trace: a resumed job starts a new one.
                     String[] parts = entry.key.split("\\|");
                     Instant since = m.inFlightSinceMs() > 0 ? Instant.ofEpochMilli(m.inFlightSinceMs()) : now();
                     start(entry.key, RefreshJob.resumed(Long.parseLong(parts[0]), m.platform(),

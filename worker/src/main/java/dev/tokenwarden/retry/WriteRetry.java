@@ -1,6 +1,7 @@
 package dev.tokenwarden.retry;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs a database write until it lands. Used after the provider answered: its answer (possibly rotated
@@ -36,16 +38,19 @@ public final class WriteRetry {
         this.isTransient = isTransient;
     }
 
-    /** Runs {@code write} on the executor until it returns; {@code onRetry} is told of each failure. */
+    /**
+     * Runs {@code write} on the executor until it returns; {@code onRetry} is told of each failure. Every try runs with
+     * the caller's MDC (the attempt's account and trace), so the write's log lines name what they belong to.
+     */
     public <T> CompletableFuture<T> untilDone(Supplier<T> write, long accountId, Runnable onRetry) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        tryOnce(write, accountId, onRetry, result, 0);
+        tryOnce(write, accountId, onRetry, result, 0, MDC.getCopyOfContextMap());
         return result;
     }
 
     private <T> void tryOnce(Supplier<T> write, long accountId, Runnable onRetry, CompletableFuture<T> result,
-            int failures) {
-        executor.execute(() -> {
+            int failures, Map<String, String> mdc) {
+        executor.execute(() -> withMdc(mdc, () -> {
             try {
                 result.complete(write.get());
             } catch (RuntimeException e) {
@@ -65,10 +70,29 @@ public final class WriteRetry {
                 Duration delay = Backoff.delay(initial, max, failures);
                 log.warn("account {}: database write failed ({}); retrying in {} ms", accountId,
                         e.getClass().getSimpleName(), delay.toMillis());
-                timer.schedule(() -> tryOnce(write, accountId, onRetry, result, failures + 1), delay.toMillis(),
+                timer.schedule(() -> tryOnce(write, accountId, onRetry, result, failures + 1, mdc), delay.toMillis(),
                         TimeUnit.MILLISECONDS);
             }
-        });
+        }));
+    }
+
+    /** Runs {@code step} with {@code mdc} as the thread's MDC, then puts back what the thread had. */
+    private static void withMdc(Map<String, String> mdc, Runnable step) {
+        Map<String, String> before = MDC.getCopyOfContextMap();
+        setMdc(mdc);
+        try {
+            step.run();
+        } finally {
+            setMdc(before);
+        }
+    }
+
+    private static void setMdc(Map<String, String> mdc) {
+        if (mdc == null) {
+            MDC.clear();
+        } else {
+            MDC.setContextMap(mdc);
+        }
     }
 
     public void close() {

@@ -1,16 +1,26 @@
 package dev.tokenwarden.cooldown;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,6 +35,7 @@ import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.events.TraceContext;
 import dev.tokenwarden.events.UpstreamRejected;
 import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.TopicReader;
@@ -148,6 +159,58 @@ class UpstreamRejectedIT {
         assertEquals(0, oauth.calls(id));
         assertEquals(0, accounts.outboxRows(id));
         assertNull(accounts.get(id).tempUnschedulableUntil());
+    }
+
+    @Test
+    void shouldCarryA401sTraceOntoTheForcedRefreshTheCooldownAndTheCredentialUpdate() throws Exception {
+        // Given an account whose token is fine by expiry, and a 401 sent with a traceparent
+        long id = accounts.oauthAccount(oauth, Platform.ANTHROPIC, 3600);
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String traceparent = "00-" + traceId + "-00f067aa0ba902b7-01";
+        UpstreamRejected rejected = new UpstreamRejected(UUID.randomUUID().toString(), id, Platform.ANTHROPIC, 401,
+                "authentication_error", "invalid bearer token", TestAccounts.INITIAL_VERSION, Instant.now(), "gw");
+
+        // When
+        sendWithTraceparent(rejected, traceparent);
+
+        // Then the forced refresh-needed, both scheduler-outbox events and the credential-updated continue its trace
+        Await.until("refreshed and both outbox events out", WAIT, () -> oauth.successfulRefreshes(id) == 1
+                && outboxEvents(id).size() >= 2 && !records(topics.credentialUpdated(), id).isEmpty());
+        Await.until("idle", WAIT, group::idle);
+        List<ConsumerRecord<String, byte[]>> outputs = new ArrayList<>();
+        outputs.addAll(records(topics.refreshNeeded(), id));
+        outputs.addAll(records(topics.schedulerOutbox(), id));
+        outputs.addAll(records(topics.credentialUpdated(), id));
+        assertTrue(outputs.size() >= 4, "refresh-needed, two scheduler-outbox, credential-updated: " + outputs.size());
+        for (ConsumerRecord<String, byte[]> out : outputs) {
+            TraceContext trace = TraceContext.parse(header(out, TraceContext.TRACEPARENT)).orElseThrow();
+            assertEquals(traceId, trace.traceId(), out.topic());
+            assertTrue(trace.sampled(), out.topic());
+            assertNotEquals("00f067aa0ba902b7", trace.spanId(), out.topic() + ": a new span");
+        }
+    }
+
+    private static void sendWithTraceparent(UpstreamRejected event, String traceparent) throws Exception {
+        try (KafkaProducer<String, UpstreamRejected> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(),
+                EventSerdes.upstreamRejected().serializer())) {
+            ProducerRecord<String, UpstreamRejected> record = new ProducerRecord<>(topics.upstreamRejected(),
+                    Long.toString(event.accountId()), event);
+            record.headers().add(TraceContext.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII));
+            producer.send(record).get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The account's records in {@code topic}: the key is the account id. */
+    private static List<ConsumerRecord<String, byte[]>> records(String topic, long accountId) {
+        return TopicReader.readAll(bootstrap, topic).stream()
+                .filter(r -> Long.toString(accountId).equals(r.key()))
+                .collect(Collectors.toList());
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.US_ASCII);
     }
 
     private static void storm(int producers, int eachSends, long accountId, Platform platform, int status,

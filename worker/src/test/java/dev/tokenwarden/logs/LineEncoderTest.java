@@ -63,6 +63,22 @@ class LineEncoderTest {
     }
 
     @Test
+    void shouldWriteTheTraceAndSpanIdsAsFieldsWhenAnAttemptRunsUnderATrace() throws Exception {
+        // Given a line logged under a trace
+        LogFormat.useJson(true);
+        LoggingEvent e = event("dev.tokenwarden.cooldown.CooldownAttempt", Level.WARN, "account {}: marked error", 42L);
+        e.setMDCPropertyMap(Map.of(TraceMdc.TRACE_ID, "4bf92f3577b34da6a3ce929d0e0e4736", TraceMdc.SPAN_ID,
+                "00f067aa0ba902b7"));
+
+        // When
+        JsonNode node = JSON.readTree(encode(new LineEncoder(), e));
+
+        // Then
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", node.get("trace_id").asText());
+        assertEquals("00f067aa0ba902b7", node.get("span_id").asText());
+    }
+
+    @Test
     void shouldCapAHugeMessageAndStackToAFewKilobytes() throws Exception {
         String huge = "x".repeat(1_600_000); // the Redisson warning that was 1.6 MB
         LoggingEvent e = event("org.redisson.client.handler.CommandsQueue", Level.WARN, huge);

@@ -2,17 +2,22 @@ package dev.tokenwarden.refresh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
@@ -20,6 +25,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +34,13 @@ import dev.tokenwarden.dedup.RefreshDeduplicator;
 import dev.tokenwarden.dedup.RefreshMemory;
 import dev.tokenwarden.events.CredentialUpdated;
 import dev.tokenwarden.events.EventSerdes;
+import dev.tokenwarden.events.OutboxChange;
 import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.RefreshNeeded;
 import dev.tokenwarden.events.RefreshReason;
+import dev.tokenwarden.events.SchedulerOutboxEvent;
 import dev.tokenwarden.events.TopicNames;
+import dev.tokenwarden.events.TraceContext;
 import dev.tokenwarden.retry.TaskScope;
 
 /** The stream side of the refresh path (issue 8, item 1), with the jobs scripted by the test. */
@@ -63,6 +72,7 @@ class RefreshProcessorTest {
     private TopologyTestDriver driver;
     private TestInputTopic<String, RefreshNeeded> input;
     private TestOutputTopic<String, CredentialUpdated> credentialUpdated;
+    private TestOutputTopic<String, SchedulerOutboxEvent> schedulerOutbox;
 
     @BeforeEach
     void buildTopology() {
@@ -77,6 +87,8 @@ class RefreshProcessorTest {
                 EventSerdes.refreshNeeded().serializer());
         credentialUpdated = driver.createOutputTopic(topics.credentialUpdated(), new StringDeserializer(),
                 EventSerdes.credentialUpdated().deserializer());
+        schedulerOutbox = driver.createOutputTopic(topics.schedulerOutbox(), new StringDeserializer(),
+                EventSerdes.schedulerOutbox().deserializer());
     }
 
     @AfterEach
@@ -90,6 +102,35 @@ class RefreshProcessorTest {
         input.pipeInput(Long.toString(ACCOUNT), new RefreshNeeded(UUID.randomUUID().toString(), ACCOUNT,
                 Platform.ANTHROPIC, 180, observed, force ? RefreshReason.UPSTREAM_401 : RefreshReason.EXPIRING, force,
                 Instant.now(), "gw"));
+    }
+
+    private void sendWithHeaders(Headers headers) {
+        input.pipeInput(new TestRecord<>(Long.toString(ACCOUNT), new RefreshNeeded(UUID.randomUUID().toString(), ACCOUNT,
+                Platform.ANTHROPIC, 180, 1L, RefreshReason.EXPIRING, false, Instant.now(), "gw"), headers));
+    }
+
+    /** Finishes job {@code index} having refreshed to {@code reached}, with both of a refresh's events. */
+    private void finishRefreshed(int index, long reached) {
+        Instant at = Instant.ofEpochMilli(reached);
+        jobs.submitted.get(index).onDone().accept(new AttemptOutcome.Done(reached,
+                List.of(CredentialUpdated.of(ACCOUNT, Platform.ANTHROPIC, reached, null, at)),
+                List.of(SchedulerOutboxEvent.accountChanged(ACCOUNT, OutboxChange.CREDENTIALS_REFRESHED, reached, null,
+                        null, "active", at)), "test"));
+        driver.advanceWallClockTime(DRAIN);
+    }
+
+    /** The {@code traceparent} and {@code tracestate} of every record written to both outputs. */
+    private List<TraceContext> outputTraces() {
+        List<Headers> all = new ArrayList<>();
+        credentialUpdated.readRecordsToList().forEach(r -> all.add(r.headers()));
+        schedulerOutbox.readRecordsToList().forEach(r -> all.add(r.headers()));
+        return all.stream().map(h -> TraceContext.parse(text(h, TraceContext.TRACEPARENT),
+                text(h, TraceContext.TRACESTATE)).orElseThrow()).toList();
+    }
+
+    private static String text(Headers headers, String name) {
+        return headers.lastHeader(name) == null ? null
+                : new String(headers.lastHeader(name).value(), StandardCharsets.US_ASCII);
     }
 
     private void finish(int index, long reached, boolean withEvent) {
@@ -189,5 +230,65 @@ class RefreshProcessorTest {
 
         // Then the job's owner is closed: it may not call the provider any more
         assertFalse(owner.getAsBoolean());
+    }
+
+    @Test
+    void shouldCarryTheEventsTraceOntoEveryOutputWithANewSpanEachWhenTheJobFinishes() {
+        // Given an event with a traceparent and a tracestate, its job in flight
+        TraceContext incoming = TraceContext.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                "congo=t61rcWkgMzE").orElseThrow();
+        RecordHeaders headers = new RecordHeaders();
+        incoming.write(headers);
+        sendWithHeaders(headers);
+
+        // When the job finishes with a credential-updated and a scheduler-outbox event
+        finishRefreshed(0, 2);
+
+        // Then the job ran under the event's trace, and each output is a new span of the same trace, flags and state
+        assertEquals(incoming, jobs.submitted.get(0).job().trace());
+        List<TraceContext> out = outputTraces();
+        assertEquals(2, out.size());
+        for (TraceContext t : out) {
+            assertEquals(incoming.traceId(), t.traceId());
+            assertEquals(incoming.flags(), t.flags());
+            assertEquals(incoming.traceState(), t.traceState());
+            assertNotEquals(incoming.spanId(), t.spanId());
+        }
+        assertNotEquals(out.get(0).spanId(), out.get(1).spanId());
+    }
+
+    @Test
+    void shouldStartOneNewTraceForAllOutputsWhenTheTraceparentIsInvalid() {
+        // Given an event whose ce_traceparent is version ff, its job in flight
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(TraceContext.CE_TRACEPARENT,
+                "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".getBytes(StandardCharsets.US_ASCII));
+        sendWithHeaders(headers);
+
+        // When the job finishes
+        finishRefreshed(0, 2);
+
+        // Then both outputs carry one new sampled trace, the one the job ran under
+        List<TraceContext> out = outputTraces();
+        assertEquals(2, out.size());
+        String started = jobs.submitted.get(0).job().trace().traceId();
+        assertNotEquals("4bf92f3577b34da6a3ce929d0e0e4736", started);
+        assertTrue(out.stream().allMatch(t -> t.traceId().equals(started) && t.sampled()));
+    }
+
+    @Test
+    void shouldReadTheCloudEventsPrefixedTraceparentWhenThatIsTheOneSent() {
+        // Given an event with only ce_traceparent
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(TraceContext.CE_TRACEPARENT,
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00".getBytes(StandardCharsets.US_ASCII));
+        sendWithHeaders(headers);
+
+        // When the job finishes
+        finishRefreshed(0, 2);
+
+        // Then the outputs continue that trace, unsampled as it came, under the plain header name
+        List<TraceContext> out = outputTraces();
+        assertTrue(out.stream().allMatch(t -> t.traceId().equals("4bf92f3577b34da6a3ce929d0e0e4736") && !t.sampled()));
     }
 }

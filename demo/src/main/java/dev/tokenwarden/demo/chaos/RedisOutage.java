@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 import dev.tokenwarden.config.ConfigSource;
 import dev.tokenwarden.config.WorkerConfig;
 import dev.tokenwarden.stack.LocalRedis;
+import dev.tokenwarden.store.DatabaseSettings;
 import dev.tokenwarden.store.Migrations;
 
 /**
@@ -304,7 +305,7 @@ final class RedisOutage implements ChaosScenario {
                 settings.put(key, own.get(key));
             }
             settings.put("kafka.application.id", run.applicationId() + "-unmigrated");
-            WorkerConfig.Database db = WorkerConfig.Database.from(ConfigSource.of(settings));
+            DatabaseSettings db = WorkerConfig.databaseFrom(ConfigSource.of(settings));
             Migrations.apply(db);
             try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
                     Statement s = c.createStatement()) {
