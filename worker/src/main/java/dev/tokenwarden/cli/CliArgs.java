@@ -117,7 +117,7 @@ public final class CliArgs {
 
     public static final String COMMON_OPTIONS = """
             Common options:
-              --config FILE        properties file with settings (see the configuration table in README.md)
+              --config FILE        properties file with settings (see docs/configuration.md)
               --set KEY=VALUE      override one setting; repeatable; wins over the file and the environment
               --help               this text
             Settings are also read from environment variables: db.url -> TOKENWARDEN_DB_URL, and

@@ -9,7 +9,7 @@ import dev.tokenwarden.events.Platform;
 import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.provider.ProviderSettings;
 
-/** Every configuration key the worker reads, in the order the README's table lists them. */
+/** Every configuration key the worker reads, in the order docs/configuration.md's table lists them. */
 public final class Settings {
     private static final TopicNames DEFAULT_TOPICS = TopicNames.defaults();
 

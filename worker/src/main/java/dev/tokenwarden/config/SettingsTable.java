@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders {@link Settings#ALL} as the help text of {@code run}, as the README's Markdown table and as the sample
+ * Renders {@link Settings#ALL} as the help text of {@code run}, as the Markdown table of docs/configuration.md and as the sample
  * configuration file {@code config/tokenwarden.sample.properties}.
  */
 public final class SettingsTable {

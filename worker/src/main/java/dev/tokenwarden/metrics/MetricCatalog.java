@@ -3,7 +3,7 @@ package dev.tokenwarden.metrics;
 import java.util.List;
 
 /**
- * Every metric of ours, as scraped from {@code /metrics}. The README's table is {@link #markdown()}; a binding in
+ * Every metric of ours, as scraped from {@code /metrics}. The table in docs/operating.md is {@link #markdown()}; a binding in
  * {@link WorkerMetrics} names its metric by one of these constants, so the two cannot drift apart.
  */
 public final class MetricCatalog {

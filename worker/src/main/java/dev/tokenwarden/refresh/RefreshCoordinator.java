@@ -225,7 +225,7 @@ public final class RefreshCoordinator implements RefreshJobs, AutoCloseable {
             held.allWritten().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
         } catch (TimeoutException e) {
-            log.error("{} provider answers were not persisted before shutdown; see docs, 'crash windows'", held.count());
+            log.error("{} provider answers were not persisted before shutdown; see docs/design.md, 'Crash windows'", held.count());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

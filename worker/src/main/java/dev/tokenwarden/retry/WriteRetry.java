@@ -55,7 +55,7 @@ public final class WriteRetry {
                 result.complete(write.get());
             } catch (RuntimeException e) {
                 if (closed) {
-                    log.error("account {}: write not persisted before shutdown ({}); see README, 'crash windows'",
+                    log.error("account {}: write not persisted before shutdown ({}); see docs/design.md, 'Crash windows'",
                             accountId, e.getClass().getSimpleName());
                     result.completeExceptionally(e);
                     return;

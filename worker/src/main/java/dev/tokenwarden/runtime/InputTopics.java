@@ -35,7 +35,7 @@ final class InputTopics {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new IllegalStateException("an input topic does not exist: create " + topics.refreshNeeded()
-                        + " and " + topics.upstreamRejected() + " first (see the README's topics section)");
+                        + " and " + topics.upstreamRejected() + " first (see docs/events.md, 'Topics to create')");
             }
             throw new IllegalStateException("cannot describe the input topics: " + e.getCause().getClass().getName());
         } catch (TimeoutException e) {

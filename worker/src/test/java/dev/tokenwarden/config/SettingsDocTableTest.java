@@ -8,15 +8,15 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-/** The README's configuration table is generated from {@link Settings}; this keeps the two the same. */
-class ReadmeSettingsTableTest {
+/** The configuration doc's settings table is generated from {@link Settings}; this keeps the two the same. */
+class SettingsDocTableTest {
 
     @Test
     void shouldDocumentEverySettingExactlyAsDeclared() throws IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
+        String readme = Files.readString(Path.of("..", "docs", "configuration.md"));
         String begin = "<!-- settings:begin -->\n";
         String table = readme.substring(readme.indexOf(begin) + begin.length(), readme.indexOf("<!-- settings:end -->"));
         assertEquals(SettingsTable.markdown(), table,
-                "README.md's settings table is stale: replace it with SettingsTable.markdown()");
+                "docs/configuration.md's settings table is stale: replace it with SettingsTable.markdown()");
     }
 }
