@@ -70,10 +70,23 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("org.redisson..");
 
     @ArchTest
-    static final ArchRule shouldUseJettyOnlyInProvider = noClasses()
+    static final ArchRule shouldUseJettysClientOnlyInProvider = noClasses()
             .that().resideOutsideOfPackage("dev.tokenwarden.provider..")
-            .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+            .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty.client..")
             .because("the HTTP client to the token endpoints is provider's");
+
+    @ArchTest
+    static final ArchRule shouldUseJettysServerOnlyInHttp = noClasses()
+            .that().resideOutsideOfPackage("dev.tokenwarden.http..")
+            .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty.server..")
+            .because("the operator endpoint is http's");
+
+    /** Jetty's shared I/O and utility classes serve both its client (provider) and its server (http). */
+    @ArchTest
+    static final ArchRule shouldUseJettyOnlyInProviderAndHttp = noClasses()
+            .that().resideOutsideOfPackages("dev.tokenwarden.provider..", "dev.tokenwarden.http..")
+            .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+            .because("each use of Jetty has its one package");
 
     /** Processors live in intake, refresh and cooldown; runtime's processing-failure handler receives a Record. */
     @ArchTest
