@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# The tokenwarden worker image (issue 12). Targets:
+# The tokenwarden worker image. Targets:
 #   worker (the default, last stage)  the worker alone: `run`, `migrate`, `produce`
 #   demo                              plus the demo and local-stack modules: `fake-provider`, `gateways`, `demo`, ...
 # The bases are build arguments so the same file builds from the official images anywhere and from local
@@ -24,8 +24,8 @@ RUN ./mvnw ${MAVEN_FLAGS} -Dmaven.test.skip=true package dependency:copy-depende
     && cd /out/demo && for jar in *.jar; do [ ! -e "/out/worker/$jar" ] || rm "$jar"; done
 
 FROM ${RUNTIME_BASE} AS runtime
-# The heap bound and the JVM options of every worker launch path (runtime/JvmOptions.RECOMMENDED, measured in
-# issue 10; JvmOptionsTest keeps this line equal to it); override at run time with JAVA_TOOL_OPTIONS.
+# The heap bound and the JVM options of every worker launch path (runtime/JvmOptions.RECOMMENDED, sized from
+# measurement; JvmOptionsTest keeps this line equal to it); override at run time with JAVA_TOOL_OPTIONS.
 # ExitOnOutOfMemoryError: a worker out of memory is restarted by the platform instead of limping on with dead threads.
 # MALLOC_ARENA_MAX: RocksDB allocates with malloc, whose per-thread arenas otherwise grow the process for nothing.
 ARG HEAP=256m

@@ -27,7 +27,7 @@ import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /**
- * The README's Node example, run as users would (issue 9): kafkajs publishes a refresh-needed event with its own
+ * The README's Node example, run as users would: kafkajs publishes a refresh-needed event with its own
  * default partitioner, the worker refreshes the account, and a kafkajs consumer reads the credential-updated event
  * the worker wrote with exactly-once transactions and its default output compression.
  */

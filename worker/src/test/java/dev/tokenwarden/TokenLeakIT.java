@@ -41,7 +41,7 @@ import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 /**
  * Strings shaped like each provider's tokens, fed through every error path the worker has — intake, provider,
  * database, configuration — never come out in a log line, a dead letter's headers, an output event or a row the
- * worker wrote (issue 7). Dead letters keep the original value by design; their headers are ours and are scanned.
+ * worker wrote. Dead letters keep the original value by design; their headers are ours and are scanned.
  */
 class TokenLeakIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -70,7 +70,7 @@ class TokenLeakIT {
         token("ya29.a0", 90);
         logs = CapturedStderr.install(line -> false);
         // JSON lines carry all the text lines carry (same message, capped the same) plus the MDC fields and the
-        // stack as one field: grepping them covers both formats (issue 11).
+        // stack as one field: grepping them covers both formats.
         LogFormat.useJson(true);
         settings = TestWorkers.isolatedSettings("leak");
         settings.put("refresh.retry.max-attempts", "2");

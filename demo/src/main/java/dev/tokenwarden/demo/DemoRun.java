@@ -157,7 +157,7 @@ final class DemoRun {
                 .put("refresh_latency_p50_ms", latency.p50())
                 .put("refresh_latency_p95_ms", latency.p95())
                 .put("refresh_latency_p99_ms", latency.p99())
-                // The window in which a crash loses a rotated token: provider answer → write committed (issue 8).
+                // The window in which a crash loses a rotated token: provider answer → write committed.
                 .put("answer_to_write_avg_ms", answerToWriteAvgMs(workers))
                 .put("answer_to_write_max_ms", workers.refreshCounterMax("answer_to_write_micros_max") / 1000.0)
                 .put("unauthorized_storms", storms.storms())

@@ -7,7 +7,7 @@ import java.time.Instant;
  * secrets on purpose: consumers re-read the accounts row.
  *
  * @param eventId {@code credential-updated:{accountId}:{tokenVersion}} — deterministic, so the
- *     idempotent re-emit after a crash (brief §4 step 4) is recognisably the same event
+ *     idempotent re-emit after a crash is recognisably the same event
  * @param tokenVersion {@code _token_version} (epoch ms) now stored
  * @param expiresAt when the new access token expires; null when the provider did not say
  */

@@ -15,7 +15,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * reason in {@code __streams.errors.*} headers plus ours. Re-producing a dead letter as it is replays it.
  *
  * <p>A dead letter is never larger than {@code maxBytes}, whatever arrived (a legal 900 KB record wrapped in
- * base64 JSON once outgrew the producer limit and looped a stream thread for ever, issue 7): when it would be,
+ * base64 JSON outgrows the producer limit): when it would be,
  * the value is left out, then the original headers, then the key, and {@code tokenwarden.errors.*-omitted} say
  * how many bytes. The source topic, partition and offset still lead to the original.
  */

@@ -40,7 +40,7 @@ public final class EventDecoder<T> {
     private final EventType<T> type;
     private final EventSchema schema;
     private final int maxBytes;
-    /** One streaming pass for plainly valid documents of the hot input (issue 10); null: always the full path. */
+    /** One streaming pass for plainly valid documents of the hot input; null: always the full path. */
     private final Function<byte[], Optional<T>> fastPath;
 
     private EventDecoder(EventType<T> type, int maxBytes) {

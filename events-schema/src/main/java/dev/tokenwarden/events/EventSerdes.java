@@ -38,7 +38,7 @@ public final class EventSerdes {
     /**
      * For a topic only the worker writes, such as its repartition topics: the same JSON, read back by mapping
      * alone. Intake judged the event once already; judging our own re-encoding again could refuse an event the
-     * schema accepted (a date-time that normalises past year 9999 is written as {@code +10000-…}, issue 7).
+     * schema accepted (a date-time that normalises past year 9999 is written as {@code +10000-…}).
      */
     public static <T> Serde<T> internal(EventType<T> type) {
         EventSerde<T> serde = forType(type);

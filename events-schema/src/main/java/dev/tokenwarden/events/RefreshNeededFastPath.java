@@ -12,8 +12,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One streaming pass over a refresh-needed document that is plainly valid (issue 10): the schema's checks made on
- * the tokens as they come, the record built from them. Intake parsed every record three times (tree, schema
+ * One streaming pass over a refresh-needed document that is plainly valid: the schema's checks made on
+ * the tokens as they come, the record built from them. The full path parses a record three times (tree, schema
  * validation, binding), a third of the stream thread in a duplicate storm, and refresh-needed is the hot input.
  *
  * <p>It only ever says "valid, and here is the event" or "not sure": anything it does not recognise at once — a

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The one-pass reader (issue 10) takes what gateways really send, and leaves every doubtful document to the full
+ * The one-pass reader takes what gateways really send, and leaves every doubtful document to the full
  * path; its agreement with the schema is the property test's ({@code EventDecoderSchemaAgreementTest}).
  */
 class RefreshNeededFastPathTest {

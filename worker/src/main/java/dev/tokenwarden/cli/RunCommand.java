@@ -43,7 +43,7 @@ final class RunCommand implements CliCommand {
     }
 
     /**
-     * SIGTERM and SIGINT ask for a clean stop, which exits 0 (issue 8: the JVM's own 143 after a signal counts as a
+     * SIGTERM and SIGINT ask for a clean stop, which exits 0 (the JVM's own 143 after a signal counts as a
      * failure to systemd and some supervisors). Any other way the JVM ends still closes the worker (a hook). A
      * worker that stopped by itself (its stream threads failed beyond recovery) exits non-zero.
      */

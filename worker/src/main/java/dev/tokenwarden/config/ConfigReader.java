@@ -105,7 +105,7 @@ final class ConfigReader {
 
     /**
      * A comma-separated list of {@code host:port} (an IPv6 host in brackets). Checked here because Kafka's own check
-     * runs only when a client is built, and failed with a stack trace instead of the setting's name (issue 11).
+     * runs only when a client is built, and fails with a stack trace instead of the setting's name.
      */
     String hostPortList(Setting s) {
         String v = string(s);

@@ -17,7 +17,7 @@ import java.util.Properties;
  * {@code kafka.streams.} pass through to Kafka Streams untouched; any other unknown key in the file or an
  * override is an error, so a typo cannot silently fall back to a default.
  *
- * <p>Containers configure by environment, so {@code kafka.streams.*} has variables too (issue 11):
+ * <p>Containers configure by environment, so {@code kafka.streams.*} has variables too:
  * {@code TOKENWARDEN_KAFKA_STREAMS_<NAME>}, where in {@code NAME} one {@code _} stands for {@code .}, two for
  * {@code _} and three for {@code -}, and letters are lower-cased ({@code TOKENWARDEN_KAFKA_STREAMS_SECURITY_PROTOCOL}
  * is {@code kafka.streams.security.protocol}, {@code ..._RACK_AWARE_ASSIGNMENT_TRAFFIC__COST} is

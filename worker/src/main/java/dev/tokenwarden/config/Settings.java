@@ -21,7 +21,7 @@ public final class Settings {
             "stream threads per worker process (1-64)");
     /**
      * Relative, so the default is the same on every machine and outside java.io.tmpdir: Kafka Streams warns on every
-     * start about a state directory under it, and a tmp cleaner can delete state under a running worker (issue 11).
+     * start about a state directory under it, and a tmp cleaner can delete state under a running worker.
      */
     public static final Setting KAFKA_STATE_DIR = Setting.optional("kafka.state.dir", "tokenwarden-state",
             "local state store directory, relative to the working directory unless absolute; must be unique per"
@@ -155,7 +155,7 @@ public final class Settings {
                     + " write; others wait in the provider's FIFO queue without touching Redis or PostgreSQL. The sum"
                     + " over providers bounds the Redis locks a worker holds");
     // 50/s: each provider sees one client id per platform from the whole fleet; sub2api refreshes inline with no limit
-    // at all, and 20/s (before issue 10) kept a 200/s herd queued for minutes.
+    // at all, and 20/s keeps a 200/s herd queued for minutes.
     public static final Setting PROVIDER_MAX_PER_SECOND = Setting.optional("provider.max-per-second", "50",
             "refreshes started per second per provider and worker; 0 = unlimited. Capacity per provider is workers ×"
                     + " min(max-per-second, max-concurrent ÷ provider latency): 3 workers, 50/s, 16, 300 ms → 3 × min(50,"

@@ -40,7 +40,7 @@ public record WorkerConfig(
         Operate operate) {
 
     /**
-     * How operators watch the worker (issue 11).
+     * How operators watch the worker.
      *
      * @param httpPort 0 when there is no operator HTTP server: several workers share a host in tests
      * @param jsonLogs one JSON object per log line instead of text
@@ -67,7 +67,7 @@ public record WorkerConfig(
     }
 
     /**
-     * How a stop goes (issue 8): the stream threads close and held provider answers are written in parallel;
+     * How a stop goes: the stream threads close and held provider answers are written in parallel;
      * {@code timeout} bounds the whole stop, {@code answerDrain} the wait for answers.
      */
     public record Shutdown(Duration timeout, Duration answerDrain) {

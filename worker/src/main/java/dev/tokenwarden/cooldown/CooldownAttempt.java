@@ -24,7 +24,7 @@ import dev.tokenwarden.store.AccountStore;
 import dev.tokenwarden.store.OutboxRows;
 
 /**
- * Carries out one {@link CooldownPlan} against the database (BRIEF §5), on a pool thread:
+ * Carries out one {@link CooldownPlan} against the database, on a pool thread:
  * <ul>
  * <li>a 401 on a refreshable account asks for a forced refresh and sets a short {@code auth_refresh_pending}
  *     cooldown that the refresh's own credential write clears;

@@ -66,7 +66,7 @@ public final class CooldownCoalescer {
         }
         long observed = event.observedTokenVersion() == null ? -1 : event.observedTokenVersion();
         // A 401 storm collapses only while the pending window it set stands: once that window has passed, a 401
-        // on the same token acts again, or the account would be scheduled with a dead token (issue 8).
+        // on the same token acts again, or the account would be scheduled with a dead token.
         long stormWindow = Math.min(window.toMillis(), authPending.toMillis());
         boolean recent = m.actedVersion() != null && nowMs - m.actedAtMs() < stormWindow;
         if (recent && observed <= m.actedVersion()) {
@@ -122,7 +122,7 @@ public final class CooldownCoalescer {
         }
         Instant until = until(event, duration, basis, now);
         if (!until.isAfter(now)) {
-            // Retained history read on a first start, or a lagging worker: the window is over (issue 7).
+            // Retained history read on a first start, or a lagging worker: the window is over.
             return new Decision(new CooldownPlan.Drop("its window ended at " + until), m);
         }
         boolean recent = nowMs - m.untilAtMs() < window.toMillis();
@@ -151,7 +151,7 @@ public final class CooldownCoalescer {
     /**
      * When the rejection happened: the event's own time, so a replay computes the same window and the same
      * event id. Only a gateway clock that runs ahead of ours is clamped (to now): it must not push windows into
-     * the future. An old event is not moved forward: its window may be over (issue 7).
+     * the future. An old event is not moved forward: its window may be over.
      */
     static Instant basis(UpstreamRejected event, Instant now) {
         Instant at = event.occurredAt();

@@ -3,7 +3,7 @@ package dev.tokenwarden.cooldown;
 import java.time.Duration;
 
 /**
- * The upstream-rejected path's settings ({@code cooldown.*}, BRIEF §5); validated by the configuration.
+ * The upstream-rejected path's settings ({@code cooldown.*}); validated by the configuration.
  *
  * @param outage when a 401 storm across accounts is an outage
  * @param outageHold how long a 401 waits before it marks an account error

@@ -3,7 +3,7 @@ package dev.tokenwarden.cooldown;
 import java.time.Duration;
 
 /**
- * Told how long each cooldown written keeps its account unschedulable (issue 11's "time to schedulable again"),
+ * Told how long each cooldown written keeps its account unschedulable (the "time to schedulable again" metric),
  * so this package measures without knowing how figures are kept. Must not block. Never given an account id.
  */
 public interface UnschedulableTimes {

@@ -26,7 +26,7 @@ public final class RefreshDeduplicator {
         if (memory != null && memory.inFlight()) {
             if (event.force() && !memory.covers(event.observedTokenVersion())) {
                 // The running attempt may decide "not needed", or refresh another token generation than the one
-                // this sender saw rejected: every rejected generation gets its own forced pass (issue 8).
+                // this sender saw rejected: every rejected generation gets its own forced pass.
                 return new DedupDecision.Coalesce(memory.withForcedWaiting(event.observedTokenVersion()));
             }
             return new DedupDecision.Coalesce(memory);
@@ -40,7 +40,7 @@ public final class RefreshDeduplicator {
 
     /**
      * Within the window this account already reached a version newer than the sender observed — or the very version
-     * it observed, which the last attempt found fresh beyond this event's refresh window (issue 10: a gateway that
+     * it observed, which the last attempt found fresh beyond this event's refresh window (a gateway that
      * sends the current version is otherwise never a duplicate, and each of its events cost a lock and a read).
      * A forced event is never dropped for freshness: the sender saw that token rejected.
      */

@@ -24,8 +24,8 @@ import dev.tokenwarden.events.Platform;
  * @param inFlightSinceMs when the in-flight job made its first attempt (epoch ms), so a resumed job computes the
  *     same retry-exhausted window as the one it replaces; 0 when not in flight
  * @param freshUntilMs when the token of {@code reachedVersion} expires as the last attempt saw it stored (epoch ms),
- *     so later events that observed that very version are known not to need a refresh yet (issue 10); 0 when unknown.
- *     Absent from changelog entries written before issue 10, which read as 0
+ *     so later events that observed that very version are known not to need a refresh yet; 0 when unknown.
+ *     Absent from changelog entries in the JSON format, which read as 0
  */
 public record RefreshMemory(Long reachedVersion, long reachedAtMs, boolean inFlight, Long inFlightObservedVersion,
         boolean inFlightForce, List<Long> forcedWaiting, Platform platform, long inFlightSinceMs, long freshUntilMs) {

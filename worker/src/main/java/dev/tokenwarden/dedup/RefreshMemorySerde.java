@@ -13,10 +13,10 @@ import org.apache.kafka.common.serialization.Serializer;
 import dev.tokenwarden.events.Platform;
 
 /**
- * The dedup store's value and changelog format since issue 10: a version byte and fixed fields, because the stream
- * thread reads and writes the memory with every event and JSON parsing was a tenth of its time. Values written as
- * JSON before (they start with '{') are still read. The layout is a storage format: extend it with a new version
- * byte, never by changing version 1.
+ * The dedup store's value and changelog format: a version byte and fixed fields, because the stream thread reads
+ * and writes the memory with every event and JSON parsing took a tenth of its time. Values in the JSON format
+ * (they start with '{'), which changelogs may still hold, are read too. The layout is a storage format: extend it
+ * with a new version byte, never by changing version 1.
  *
  * <pre>
  * 1 byte  version (1)

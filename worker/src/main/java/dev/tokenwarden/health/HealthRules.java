@@ -14,7 +14,7 @@ import org.apache.kafka.streams.KafkaStreams.State;
  *     would not help a worker in any of those. Not live in {@code PENDING_ERROR}/{@code ERROR} (every stream thread
  *     died) or once it stops ({@code PENDING_SHUTDOWN}/{@code NOT_RUNNING}): only a restart brings it back.
  * <li>Ready only when {@code RUNNING} and PostgreSQL answers: every decision re-reads the account there. Redis down
- *     is degraded, still ready: the lock falls back to a fence row in PostgreSQL (issue 8), so correctness does not
+ *     is degraded, still ready: the lock falls back to a fence row in PostgreSQL, so correctness does not
  *     depend on it.
  * </ul>
  */

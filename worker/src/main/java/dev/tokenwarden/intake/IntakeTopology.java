@@ -22,7 +22,7 @@ import dev.tokenwarden.events.UpstreamRejected;
  *
  * <p>Every stateful decision (refresh dedup, 401 coalescing) needs all events of one account on one task. Java
  * gateways partition by murmur2 of the key, Go and C gateways do not (sarama: FNV-1a, librdkafka: CRC32,
- * kafka-go: round-robin; issue 7). A valid record already on the partition Java's default partitioner would
+ * kafka-go: round-robin). A valid record already on the partition Java's default partitioner would
  * choose goes straight on; any other passes through {@code <application.id>-<input>-by-account-repartition},
  * keyed by account id, and reaches the same task from there. Each input with its repartition topic is one
  * sub-topology, so a 401 storm's backlog never delays a refresh. Node and topic names are a contract: a renamed

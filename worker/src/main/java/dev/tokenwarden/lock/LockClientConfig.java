@@ -29,13 +29,13 @@ final class LockClientConfig {
         return forLocks(redisUrl, lease, DEFAULT_MAX_HELD);
     }
 
-    /** What the pools were sized for before issue 10 made the bound explicit. */
+    /** The bound for callers that state none: the health probe, which holds no lock, and tests. */
     static final int DEFAULT_MAX_HELD = 8;
 
     /**
      * @param maxHeld locks this process holds or waits for at most at once (the providers' admission bounds it):
      *     the pools are sized so none of them waits for a connection, which in a herd showed as thousands of
-     *     "lock unavailable" answers and failed unlocks (issue 10)
+     *     "lock unavailable" answers and failed unlocks
      */
     static Config forLocks(URI redisUrl, Duration lease, int maxHeld) {
         Config config = new Config()

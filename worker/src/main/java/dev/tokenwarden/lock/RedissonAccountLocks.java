@@ -73,7 +73,7 @@ public final class RedissonAccountLocks implements AccountLocks {
     /**
      * @param connectWait how long after start an acquire waits (asynchronously) for the first connection before it
      *     answers Unavailable: a freshly started worker in a rolling deploy must not treat a Redis it has not
-     *     reached yet as down, or it would skip the lock beside workers that hold it (issue 8)
+     *     reached yet as down, or it would skip the lock beside workers that hold it
      */
     public RedissonAccountLocks(URI redisUrl, Duration lease, String keyPrefix, Duration connectWait) {
         this(redisUrl, lease, keyPrefix, connectWait, false);

@@ -1,5 +1,5 @@
 /**
- * The per-account refresh lock (brief §4 step 2): {@link dev.tokenwarden.lock.AccountLocks} and its
+ * The per-account refresh lock: {@link dev.tokenwarden.lock.AccountLocks} and its
  * Redisson implementation, plus {@link dev.tokenwarden.lock.NoLocks} for configurations without Redis.
  * Redisson lives only here.
  *

@@ -57,12 +57,12 @@ public final class MetricCatalog {
                     + " cancelled");
     public static final Metric ACCOUNT_READS = counter("tokenwarden.refresh.account.reads", List.of(),
             "accounts read under the lock before deciding: one per admitted pass, none for a job still waiting in its"
-                    + " provider's queue (issue 10)");
+                    + " provider's queue");
     public static final Metric REFRESH_AHEAD = counter("tokenwarden.refresh.ahead", List.of("result"),
             "forced refreshes a 401's cooldown write started at once (ran), and their refresh-needed events that then"
                     + " took that job's outcome instead of starting another (joined)");
     public static final Metric PROVIDER_QUEUE = gauge("tokenwarden.provider.queue", List.of("platform"),
-            "refresh jobs waiting in the provider's FIFO admission queue for a slot and a start (issue 10)");
+            "refresh jobs waiting in the provider's FIFO admission queue for a slot and a start");
     public static final Metric PROVIDER_CALLS = new Metric("tokenwarden.provider.calls", Kind.HISTOGRAM,
             List.of("platform", "outcome"), "token requests sent, by platform and outcome (refreshed, invalid_grant,"
                     + " provider_wide, transient), with their latency from send to answer");

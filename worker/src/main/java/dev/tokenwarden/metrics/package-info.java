@@ -1,5 +1,5 @@
 /**
- * The worker's Prometheus metrics (issue 11), and the only package that knows Micrometer.
+ * The worker's Prometheus metrics, and the only package that knows Micrometer.
  * {@link dev.tokenwarden.metrics.MetricCatalog} declares every metric of ours once (name, kind, labels, meaning);
  * {@link dev.tokenwarden.metrics.WorkerMetrics} binds them to the plain counters the other packages keep, and
  * implements the small observer interfaces they call for histograms;

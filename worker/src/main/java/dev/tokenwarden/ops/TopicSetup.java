@@ -22,7 +22,7 @@ import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.intake.IntakeTopology;
 
 /**
- * The five topics as {@code topics.*} says they should be, created or checked, so nobody has to guess (issue 11).
+ * The five topics as {@code topics.*} says they should be, created or checked, so nobody has to guess.
  * Inputs and outputs get {@code topics.partitions}; the dead-letter topic one partition (dead letters are rare and
  * read in time order), {@code topics.dead-letter-retention} and a {@code max.message.bytes} that takes the
  * largest dead letter. The two repartition topics are created too, with the partition count of their input (which is

@@ -3,7 +3,7 @@ package dev.tokenwarden.provider;
 import dev.tokenwarden.events.Platform;
 
 /**
- * Told about every token request sent and every call the gate refused (issue 11's provider metrics), so the
+ * Told about every token request sent and every call the gate refused (the provider metrics), so the
  * provider package measures without knowing how figures are kept. Called on HTTP client threads: must not block.
  * Never given an account id or a token.
  */

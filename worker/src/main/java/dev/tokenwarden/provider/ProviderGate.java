@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Admission to one provider: circuit breaker, then concurrency limit, then start rate. Never blocks a thread.
  *
- * <p>{@link #admit()} is the worker's way in (issue 10): jobs wait their turn in one FIFO queue per provider and
+ * <p>{@link #admit()} is the worker's way in: jobs wait their turn in one FIFO queue per provider and
  * are admitted before they touch Redis or PostgreSQL, so a herd holds at most {@code max-concurrent} locks and
- * reads, and a refused job costs nothing but its place in the queue. Before, the gate was asked after the lock and
- * the read, and every refusal re-ran both: about 31 lock cycles per refresh in a cold herd. {@link #tryAcquire()}
+ * reads, and a refused job costs nothing but its place in the queue. A gate asked after the lock and the read
+ * would re-run both on every refusal: about 31 lock cycles per refresh in a cold herd. {@link #tryAcquire()}
  * answers at once, for callers that cannot wait. Every {@link Permit} must be completed (or closed) exactly once.
  */
 public final class ProviderGate {

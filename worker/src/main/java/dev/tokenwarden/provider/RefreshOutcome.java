@@ -18,7 +18,7 @@ public sealed interface RefreshOutcome
 
     /**
      * The provider issued new credentials; the old refresh token may already be spent, so these must
-     * be persisted whatever happens next (BRIEF §4.8).
+     * be persisted whatever happens next.
      *
      * @param credentialUpdates only the keys the provider returned, ready to JSONB-merge into
      *                          {@code accounts.credentials}: access_token, refresh_token (absent when the
@@ -46,7 +46,7 @@ public sealed interface RefreshOutcome
     /**
      * The refresh token is dead or was spent by someone else ({@code invalid_grant},
      * {@code refresh_token_reused/expired/invalidated}). The caller must re-read before declaring the
-     * account dead: a changed stored token means another writer won (BRIEF §4.6).
+     * account dead: a changed stored token means another writer won.
      */
     record InvalidGrant(String code, String description) implements RefreshOutcome {}
 

@@ -20,11 +20,10 @@ final class TokenResponseReader {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> DEAD_GRANT_CODES = Set.of("invalid_grant", "refresh_token_reused",
             "refresh_token_expired", "refresh_token_invalidated");
-    /** invalid_request included: a malformed request is our bug, never the account's (BRIEF §4.7). */
+    /** invalid_request included: a malformed request is our bug, never the account's. */
     private static final Set<String> PROVIDER_WIDE_CODES = Set.of("invalid_client", "unauthorized_client",
             "invalid_scope", "unsupported_grant_type", "invalid_request");
-    /** Google hands out 3599 s tokens; refreshing 5 min early avoids a 401 at the edge (BRIEF §4). */
-    /** Codes of {@link RefreshOutcome.ProviderWide} for a misconfigured token endpoint (issue 9). */
+    /** Codes of {@link RefreshOutcome.ProviderWide} for a misconfigured token endpoint. */
     static final String TOKEN_ENDPOINT_REDIRECT = "token_endpoint_redirect";
     static final String TOKEN_ENDPOINT_NOT_FOUND = "token_endpoint_not_found";
     static final String TOKEN_ENDPOINT_NOT_JSON = "token_endpoint_not_json";
@@ -32,6 +31,7 @@ final class TokenResponseReader {
             TOKEN_ENDPOINT_NOT_JSON);
     /** Codes that judge the client presented: an account's own client makes them that account's failure. */
     static final Set<String> CLIENT_REJECTIONS = Set.of("invalid_client", "unauthorized_client");
+    /** Google hands out 3599 s tokens; refreshing 5 min early avoids a 401 at the edge. */
     private static final Duration GOOGLE_EXPIRY_MARGIN = Duration.ofSeconds(300);
     /** Used when a 2xx carries no expires_in: the shortest lifetime any supported provider issues. */
     private static final long FALLBACK_EXPIRES_IN_SECONDS = 3_600;
@@ -166,7 +166,7 @@ final class TokenResponseReader {
     /**
      * The provider's error code when it looks like one (lower-case words joined by underscores, as OAuth 2 and
      * every provider here spell them); anything else may be an echoed request field — a token — so it is
-     * replaced by a fixed word and never reaches a log, a reason or an event (issue 7).
+     * replaced by a fixed word and never reaches a log, a reason or an event.
      */
     private static String errorCode(JsonNode json, String sentRefreshToken) {
         JsonNode error = json.get("error");

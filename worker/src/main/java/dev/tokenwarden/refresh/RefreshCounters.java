@@ -10,11 +10,11 @@ public final class RefreshCounters {
     final LongAdder duplicatesDropped = new LongAdder();
     final LongAdder coalesced = new LongAdder();
     final LongAdder attemptsStarted = new LongAdder();
-    /** Forced refreshes a 401 asked for, started before their event came back through Kafka (issue 10). */
+    /** Forced refreshes a 401 asked for, started before their event came back through Kafka. */
     final LongAdder ranAhead = new LongAdder();
     /** Of those, events that found their job run ahead and took its outcome instead of starting another. */
     final LongAdder joinedAhead = new LongAdder();
-    /** Accounts read inside the lock before deciding; one per admitted attempt (issue 10). */
+    /** Accounts read inside the lock before deciding; one per admitted attempt. */
     final LongAdder accountReads = new LongAdder();
     final LongAdder providerCalls = new LongAdder();
     final LongAdder refreshed = new LongAdder();

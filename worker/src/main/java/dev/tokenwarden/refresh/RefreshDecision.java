@@ -9,7 +9,8 @@ import dev.tokenwarden.store.Account;
 import dev.tokenwarden.store.VersionGuard;
 
 /**
- * Steps 3 and 4 of the brief as a pure function of (stored account, job, now): whether to call the provider.
+ * The read-and-decide step of a {@link RefreshAttempt} as a pure function of (stored account, job, now): whether to
+ * call the provider.
  */
 final class RefreshDecision {
     private RefreshDecision() {

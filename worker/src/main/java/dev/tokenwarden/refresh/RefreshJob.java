@@ -12,7 +12,7 @@ import dev.tokenwarden.events.TraceContext;
  * @param observedVersion the {@code _token_version} the sender saw; null when it saw none
  * @param attempt provider attempts already made for this job (transient failures), from 0
  * @param since when the job's first attempt was handed out: the retry-exhausted window is counted from it, so a
- *     job resumed by another worker computes the window the first one may already have written (issue 8)
+ *     job resumed by another worker computes the window the first one may already have written
  * @param resumed the changelog (or the database, for a 401 replayed after its first pass) shows this job in flight on
  *     a previous owner: an {@code invalid_grant} for a token nobody replaced then most likely means that owner spent
  *     it and died. Never inferred from how recently this process started

@@ -38,7 +38,7 @@ final class RefreshProcessor implements Processor<String, RefreshNeeded, String,
     private static final Logger log = LoggerFactory.getLogger(RefreshProcessor.class);
     /**
      * Finished attempts are forwarded by this punctuator, or by the next record, whichever comes first; a stream
-     * thread only runs it between polls (poll.ms), so it is no longer than one (issue 10: 50 ms before).
+     * thread only runs it between polls (poll.ms), so it is no longer than one.
      */
     private static final Duration DRAIN_EVERY = Duration.ofMillis(10);
     private static final Duration PURGE_EVERY = Duration.ofMinutes(1);

@@ -17,7 +17,7 @@ import org.slf4j.MDC;
  * Runs a database write until it lands. Used after the provider answered: its answer (possibly rotated
  * tokens) exists only in this process, so giving up would lose it and calling the provider again would
  * spend a token twice. Stops when the worker shuts down, and on a failure {@code isTransient} does not accept:
- * a deterministic failure would fail the same way for ever (issue 8), so the future fails instead.
+ * a deterministic failure would fail the same way for ever, so the future fails instead.
  */
 public final class WriteRetry {
     private static final Logger log = LoggerFactory.getLogger(WriteRetry.class);

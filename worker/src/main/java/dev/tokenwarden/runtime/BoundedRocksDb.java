@@ -12,7 +12,7 @@ import org.rocksdb.WriteBufferManager;
 
 /**
  * RocksDB for the two small stores of each task (one entry per account and window, a few dozen bytes each), bounded
- * for the whole process (issue 10). Kafka Streams' defaults give every store its own 50 MB block cache and three
+ * for the whole process. Kafka Streams' defaults give every store its own 50 MB block cache and three
  * 16 MB memtables, and every store preallocates a 4 MB manifest: 24 stores on one worker held 99 MB on disk for 10
  * accounts and their memory grew with the partition count. Here all stores share one block cache, which also
  * accounts for their memtables, so native memory stays under {@link #SHARED_CACHE_BYTES} whatever the partitions.

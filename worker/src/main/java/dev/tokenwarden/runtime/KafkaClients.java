@@ -15,7 +15,7 @@ import dev.tokenwarden.config.WorkerConfig;
 /**
  * The one place that builds the Kafka client settings of every client a worker runs besides Kafka Streams' own:
  * derived from the same Streams properties, so {@code kafka.streams.*} (SASL, SSL, client rack …) reach them too.
- * The sweep's producer once ignored them, and with SASL the background sweep silently never published (issue 9).
+ * A client built apart from them misses them: with SASL, the background sweep would silently never publish.
  */
 public final class KafkaClients {
     private KafkaClients() {

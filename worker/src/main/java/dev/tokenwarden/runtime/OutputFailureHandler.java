@@ -15,7 +15,7 @@ import dev.tokenwarden.events.DeadLetterReason;
  * An output could not be serialised or produced: a retriable error is retried; anything else (a record too
  * large for the producer or the topic, say) skips that output and dead-letters the source record, which a
  * replay handles idempotently. A dead letter that cannot be produced is dropped and counted, never retried:
- * that is the loop that stalled partitions for good (issue 7).
+ * that is the loop that stalls partitions for good.
  */
 public final class OutputFailureHandler extends FailureHandlerBase implements ProductionExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(OutputFailureHandler.class);

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * What went wrong inside the stream threads, counted: the handlers Kafka Streams builds by class name find this
  * object in their configuration under {@link #CONFIG_KEY}. A record that fails is skipped (dead-lettered when its
- * source bytes are known), never retried for ever: one bad record must not stop a partition (issue 7).
+ * source bytes are known), never retried for ever: one bad record must not stop a partition.
  */
 public final class StreamFailures {
     static final String CONFIG_KEY = "tokenwarden.stream-failures";

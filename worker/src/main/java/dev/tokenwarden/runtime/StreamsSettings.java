@@ -37,26 +37,26 @@ final class StreamsSettings {
         p.put(StreamsConfig.STATE_DIR_CONFIG, kafka.stateDir().toString());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, kafka.commitInterval().toMillis());
         // Never wait for another input partition of a task to catch up: nothing here joins or orders across
-        // topics. With 0, Kafka Streams formatted "fetched lag" messages for every idle task on every loop, 17% of
-        // the stream thread in a herd (issue 10).
+        // topics. With 0, Kafka Streams formats "fetched lag" messages for every idle task on every loop, 17% of
+        // the stream thread in a herd.
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
-        // An idle stream thread looks at finished refreshes every poll: 100 ms (the default) added that much to a
-        // refresh's latency and to the time a 401'd account is schedulable again (issue 10).
+        // An idle stream thread looks at finished refreshes every poll: 100 ms (the default) adds that much to a
+        // refresh's latency and to the time a 401'd account is schedulable again.
         p.put(StreamsConfig.POLL_MS_CONFIG, POLL_MS);
-        // Small stores, bounded together (issue 10): see BoundedRocksDb.
+        // Small stores, bounded together: see BoundedRocksDb.
         p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A killed worker's partitions move after the session timeout; Kafka's 45 s default would keep its
-        // accounts waiting far longer than their locks (issue 8: resumed within 15 s).
+        // accounts waiting far longer than their locks (they must resume within 15 s).
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 3_000);
-        // none by default: kafkajs cannot read lz4 without a codec ("LZ4 compression not implemented", issue 9).
+        // none by default: kafkajs cannot read lz4 without a codec ("LZ4 compression not implemented").
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), kafka.outputCompression());
         // With transactions v2 a partition's first batch must land before the next is sent; pipelined batches
         // are rejected (OutOfOrderSequence) and retried after retry.backoff.ms, which stalls every commit.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true); // the 5.0 default
-        // No failure may stop a partition: each handler dead-letters the source record and goes on (issue 7).
+        // No failure may stop a partition: each handler dead-letters the source record and goes on.
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ProcessingFailureHandler.class.getName());
         p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class.getName());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, InputFailureHandler.class.getName());

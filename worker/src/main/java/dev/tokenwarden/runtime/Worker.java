@@ -31,12 +31,11 @@ public final class Worker implements AutoCloseable {
 
     /**
      * The account lock's key prefix: fixed, never derived from {@code kafka.application.id}, so two deployments
-     * on one database (blue/green, a renamed application) exclude each other. It was
-     * {@code tokenwarden:<application id>:refresh-lock:} before issue 9.
+     * on one database (blue/green, a renamed application) exclude each other.
      */
     public static final String LOCK_KEY_PREFIX = "tokenwarden:refresh-lock:";
 
-    /** Who is told what the providers and cooldowns measure (issue 11); nobody by default. */
+    /** Who is told what the providers and cooldowns measure; nobody by default. */
     public record Observers(ProviderCallObserver providerCalls, UnschedulableTimes unschedulable) {
         public static final Observers NONE = new Observers(ProviderCallObserver.NONE, UnschedulableTimes.NONE);
     }
@@ -128,7 +127,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Stops within {@code shutdown.timeout} (issue 8): first no provider call starts any more and the sweep stops;
+     * Stops within {@code shutdown.timeout}: first no provider call starts any more and the sweep stops;
      * then the stream threads close (committing, leaving the group so partitions move at once) while, in parallel,
      * provider answers still held are written — each may be a rotated token that exists nowhere else.
      */

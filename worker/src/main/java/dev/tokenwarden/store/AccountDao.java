@@ -52,7 +52,7 @@ public interface AccountDao {
     /**
      * Merges {@code updatesJson} (a JSON object) into the stored credentials when the stored
      * {@code _token_version} is still the JSON value {@code expectedVersionJson} (null: the row had none), compared
-     * as jsonb, never as re-formatted text (issue 7). Keys not in
+     * as jsonb, never as re-formatted text. Keys not in
      * the update survive (sub2api #1218/#2860). Also lifts an {@code auth_refresh_pending} cooldown, which only
      * waited for this refresh; any other cooldown stays. An account this worker marked dead for a rejected
      * refresh token comes back to life: a successful write proves a writer that raced us held a good token
@@ -258,7 +258,7 @@ public interface AccountDao {
     List<RefreshCandidate> refreshCandidates(@Bind("afterId") long afterId, @Bind("limit") int limit,
             @Bind("now") Instant now);
 
-    /** Live active accounts of a platform: the denominator of a 401 storm's share (issue 9). */
+    /** Live active accounts of a platform: the denominator of a 401 storm's share. */
     @SqlQuery("""
             SELECT count(*) FROM accounts
              WHERE platform = :platform AND deleted_at IS NULL AND status = 'active'""")

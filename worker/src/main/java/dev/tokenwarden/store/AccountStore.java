@@ -351,7 +351,7 @@ public final class AccountStore implements AutoCloseable {
 
     /**
      * Claims the sweep {@code name} when no worker started one within {@code minGap}; true when this one should
-     * sweep now. One sweep per interval across the fleet, whatever the number of workers (issue 8).
+     * sweep now. One sweep per interval across the fleet, whatever the number of workers.
      */
     public boolean claimSweep(String name, Duration minGap) {
         return sessions.call(s -> s.sweeps.claim(name, minGap.toMillis() / 1000.0)) == 1;
@@ -402,7 +402,7 @@ public final class AccountStore implements AutoCloseable {
     /**
      * {@link #persistRefresh(long, VersionGuard, Map, OutboxRow)} whose outbox row is built from the row as the
      * UPDATE left it — its status and its cooldown (an admin's pause or a rate-limit window survive a refresh, and
-     * the scheduler must hear so), not a hard-coded "active, no cooldown" (issue 9). Returns the committed event,
+     * the scheduler must hear so), not a hard-coded "active, no cooldown". Returns the committed event,
      * or empty when the guard no longer matched.
      */
     public Optional<SchedulerOutboxEvent> persistRefresh(long id, VersionGuard expected,

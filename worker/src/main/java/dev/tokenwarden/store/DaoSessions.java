@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Open handles with their DAOs attached once, lent out one call at a time (issue 10). A profile of a worker
+ * Open handles with their DAOs attached once, lent out one call at a time. A profile of a worker
  * refreshing 100,000 accounts put half of its CPU in Jdbi building the same things again for every call:
  * {@code withExtension} and {@code attach} fork the configuration, warm each SQL object method's binders and look up
  * its column mappers, all of which a handle kept open keeps. The driver itself was 6%. The refresh path's own

@@ -13,7 +13,7 @@ import org.flywaydb.core.api.migration.Context;
 
 /**
  * The indexes the worker needs, each added only when no valid index of the same definition exists under another
- * name — sub2api creates its own, and a second copy costs every write (issue 9) — and CONCURRENTLY, outside a
+ * name — sub2api creates its own, and a second copy costs every write — and CONCURRENTLY, outside a
  * transaction, so adding one to a large {@code accounts} table never blocks sub2api's writes.
  */
 final class IndexMigration implements JavaMigration {

@@ -12,8 +12,7 @@ import org.jdbi.v3.core.ConnectionException;
  * Which database failures are worth retrying. Transient: the connection (SQLSTATE class 08, a pool timeout, a
  * socket error), a serialization failure (40001), a deadlock (40P01), a lock or statement timeout (55P03, 57014),
  * the server shutting down or out of resources (57P01-57P03, 53xxx). Anything else — a constraint, a data error, a
- * bug in our SQL — fails the same way every time and must finish with an error instead of being retried for ever
- * (issue 8).
+ * bug in our SQL — fails the same way every time and must finish with an error instead of being retried for ever.
  */
 public final class StoreErrors {
     private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "55P03", "57014", "57P01", "57P02",

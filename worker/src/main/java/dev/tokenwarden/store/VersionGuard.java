@@ -5,8 +5,8 @@ package dev.tokenwarden.store;
  * <ul>
  * <li>{@link Plain}: a legacy plaintext row's stored {@code _token_version} exactly as read, as its JSON value
  *     ({@code 1714000000000}, {@code 1714000000000.0}, {@code "01714000000000"} …) or {@link #ABSENT}. Comparing a
- *     re-formatted number with the stored text once failed the write after the provider had rotated the token, and
- *     the new token was discarded (issue 7); jsonb equality on the value read cannot fail that way.
+ *     re-formatted number with the stored text would fail the write after the provider rotated the token, and
+ *     discard the new token; jsonb equality on the value read cannot fail that way.
  * <li>{@link Sealed}: a row in sub2api's encrypted envelope, whose {@code _token_version} SQL cannot see. Its
  *     stored {@code __sub2api_credential_fingerprint} is an HMAC of the whole document, so it changes with every
  *     write of any writer: equal fingerprints mean the very document that was read.

@@ -68,7 +68,7 @@ class RunCommandProcessIT {
             worker.destroy(); // SIGTERM: a clean stop
             assertTrue(worker.waitFor(60, TimeUnit.SECONDS), "stopped within a minute");
             Duration stop = Duration.ofNanos(System.nanoTime() - stopping);
-            // 0, not the JVM's 143: systemd and some supervisors count 143 as a failure (issue 8).
+            // 0, not the JVM's 143: systemd and some supervisors count 143 as a failure.
             assertEquals(0, worker.exitValue(), "a clean stop on SIGTERM; log:\n" + tail(log));
             assertTrue(stop.compareTo(Duration.ofSeconds(25)) < 0, "within the default shutdown.timeout: " + stop);
             String output = Files.readString(log);

@@ -18,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
-/** The Kafka settings a newcomer trips over (issue 11): environment pass-through, bootstrap list, state directory. */
+/** The Kafka settings a newcomer trips over: environment pass-through, bootstrap list, state directory. */
 class KafkaSettingsTest {
     private static Map<String, String> minimal() {
         Map<String, String> m = new HashMap<>();

@@ -47,7 +47,7 @@ class CooldownCoalescerTest {
         Instant later = NOW.plus(Duration.ofMinutes(3));
         CooldownPlan again = coalescer.decide(first.memory(), rejected(401, 5L, later), later).plan();
 
-        // Then it acts: the dedup window never outlives the pending window it protects (issue 8)
+        // Then it acts: the dedup window never outlives the pending window it protects
         assertInstanceOf(CooldownPlan.RefreshFirst.class, again);
     }
 

@@ -25,7 +25,7 @@ class CooldownReasonTest {
         String json = CooldownReason.of(CooldownReason.UPSTREAM_REJECTED, NOW.plusSeconds(600), NOW, 403,
                 "invalid_grant: " + message).toJson();
 
-        // Then the reason fits the field, and our own event stays valid against the published schema (issue 7)
+        // Then the reason fits the field, and our own event stays valid against the published schema
         assertTrue(json.codePointCount(0, json.length()) <= SchedulerOutboxEvent.MAX_COOLDOWN_REASON_LENGTH,
                 json.length() + " characters");
         SchedulerOutboxEvent event = SchedulerOutboxEvent.accountChanged(Long.MAX_VALUE, OutboxChange.COOLDOWN_SET,

@@ -24,7 +24,7 @@ import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /**
- * Issue 10, item 5: a 401's forced refresh starts at the cooldown write, and its refresh-needed event, read by the
+ * A 401's forced refresh starts at the cooldown write, and its refresh-needed event, read by the
  * same worker, takes that job's outcome instead of running a pass of its own. One worker, so the event always comes
  * back to the worker that ran ahead (with several, it may land on another, which runs its own pass under the lock).
  */

@@ -26,7 +26,7 @@ import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.store.Account;
 
 /**
- * A 401 storm across many accounts is an outage, not many dead accounts (issue 9, sub2api #5279): none is marked
+ * A 401 storm across many accounts is an outage, not many dead accounts (sub2api #5279): none is marked
  * error; each is held out of scheduling for a while instead. A single 401 on a lone account still marks it.
  */
 class UpstreamOutageIT {

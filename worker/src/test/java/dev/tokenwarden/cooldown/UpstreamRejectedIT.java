@@ -42,7 +42,10 @@ import dev.tokenwarden.stack.TopicReader;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 import dev.tokenwarden.store.Account;
 
-/** BRIEF §5 against the real stack: a storm is one write, refresh comes first, healthy accounts come back. */
+/**
+ * The upstream-rejected path against the real stack: a storm is one write, refresh comes first, healthy accounts
+ * come back.
+ */
 class UpstreamRejectedIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static Map<String, String> settings;
@@ -83,7 +86,7 @@ class UpstreamRejectedIT {
         Await.until("idle", WAIT, group::idle);
 
         assertEquals(1, oauth.calls(id), "provider calls");
-        assertEquals(1, group.counter("ran_ahead") - ranAhead, "the forced refresh started at the cooldown write (issue 10)");
+        assertEquals(1, group.counter("ran_ahead") - ranAhead, "the forced refresh started at the cooldown write");
         assertEquals(2, accounts.updates(id) - seeding, "account writes: the cooldown, then the refresh that clears it");
         assertEquals(2, accounts.outboxRows(id));
         assertEquals(List.of(OutboxChange.COOLDOWN_SET, OutboxChange.CREDENTIALS_REFRESHED),

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tokenwarden.events.Platform;
 
-/** The dedup store's compact format (issue 10) keeps every field, and still reads what JSON wrote before. */
+/** The dedup store's compact format keeps every field, and values in the JSON format are still read. */
 class RefreshMemorySerdeTest {
     private static final Instant NOW = Instant.parse("2026-12-01T10:00:00Z");
     private final RefreshMemorySerde serde = new RefreshMemorySerde();
@@ -49,7 +49,7 @@ class RefreshMemorySerdeTest {
     }
 
     @Test
-    void shouldReadAValueWrittenAsJsonBeforeIssue10() {
+    void shouldReadAValueWrittenAsJson() {
         RefreshMemory m = RefreshMemory.started(null, Platform.OPENAI, 3L, false, NOW).finished(9L, NOW);
         byte[] json = new StateJsonSerde<>(RefreshMemory.class).serializer().serialize("t", m);
 

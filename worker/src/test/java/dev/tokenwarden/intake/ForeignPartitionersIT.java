@@ -44,7 +44,7 @@ import dev.tokenwarden.stack.TopicReader;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /**
- * Go and C gateways do not partition like Java (issue 7). With Redis down — so neither the lock nor anything but
+ * Go and C gateways do not partition like Java. With Redis down — so neither the lock nor anything but
  * the partition's own state stands between two workers and the provider — each foreign partitioner spreads an
  * account's events over every partition, and the worker still sees them on one task: a 10,000-event 401 storm is
  * at most two account writes, a refresh storm one provider call and one credential-updated.

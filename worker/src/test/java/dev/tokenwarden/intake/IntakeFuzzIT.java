@@ -56,7 +56,7 @@ import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /**
- * Issue 7, item 7: ten thousand seeded fuzz records ({@link FuzzRecords}), sent raw to random partitions of both
+ * Ten thousand seeded fuzz records ({@link FuzzRecords}), sent raw to random partitions of both
  * inputs, against three workers in one group on the real broker. Every bad record is dead-lettered exactly once
  * with its class and its original bytes, no valid one is; no stream thread dies and nothing fails; a valid event
  * sent afterwards to every partition is processed; no fed token appears in a dead letter's reason or a log line.

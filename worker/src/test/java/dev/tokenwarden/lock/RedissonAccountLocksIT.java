@@ -174,7 +174,7 @@ class RedissonAccountLocksIT {
         CompletableFuture<LockResult> first = starting.acquire(ACCOUNT, Duration.ZERO);
         redis.start();
 
-        // Then it gets the lock: a Redis not reached yet is not a Redis that is down (issue 8)
+        // Then it gets the lock: a Redis not reached yet is not a Redis that is down
         assertInstanceOf(LockResult.Held.class, first.get(30, TimeUnit.SECONDS));
     }
 

@@ -41,7 +41,7 @@ import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 import dev.tokenwarden.store.Migrations;
 
 /**
- * {@code tokenwarden run} as operators watch it (issue 11): a real worker process, a known workload, {@code /metrics}
+ * {@code tokenwarden run} as operators watch it: a real worker process, a known workload, {@code /metrics}
  * scraped over HTTP and its counters compared with the workload; then {@code /health/live} and
  * {@code /health/ready} through a second worker joining (a rebalance), a Redis stop and a PostgreSQL stop. Redis and
  * PostgreSQL are private servers, so stopping them hurts no other test.
@@ -125,7 +125,7 @@ class OperatorEndpointsProcessIT {
             });
             Thread.sleep(1_000); // anything counted twice would show by now
             Scrape s = first.scrape();
-            // For the closing note of issue 11: what an operator's scraper sees after this workload.
+            // Kept for reading: what an operator's scraper sees after this workload.
             java.nio.file.Files.writeString(Path.of("target", "operate-metrics-sample.txt"), s.text());
             assertEquals(REFRESHED + REJECTED_GRANT, s.value("tokenwarden_events_accepted_total", "type", "refresh-needed"));
             assertEquals(COOLED_DOWN, s.value("tokenwarden_events_accepted_total", "type", "upstream-rejected"));

@@ -27,7 +27,7 @@ import dev.tokenwarden.stack.oauth.SeenRequest;
 import dev.tokenwarden.store.Account;
 
 /**
- * Issue 9 items 1 and 2 on a running worker: a misconfigured token endpoint (404, redirect, HTML) is the
+ * On a running worker: a misconfigured token endpoint (404, redirect, HTML) is the
  * provider's fault and never the account's; each Gemini account is refreshed with the client of its
  * {@code oauth_type} or its own, and its own client's rejection is that account's failure alone.
  */

@@ -27,9 +27,9 @@ import dev.tokenwarden.stack.SharedStack;
 import dev.tokenwarden.stack.oauth.FakeOAuthServer;
 
 /**
- * Issue 10, item 1: a herd larger than the provider's rate and concurrency waits in the provider's queue before it
- * touches Redis or PostgreSQL. Before, each refusal came after the lock and the read and re-ran both (31 lock cycles
- * and 32 reads per refresh in a cold herd); now every account is locked and read once.
+ * A herd larger than the provider's rate and concurrency waits in the provider's queue before it touches Redis or
+ * PostgreSQL, so every account is locked and read once; a refusal after the lock and the read would re-run both
+ * (31 lock cycles and 32 reads per refresh in a cold herd).
  */
 class HerdAdmissionIT {
     private static final int ACCOUNTS = 120;

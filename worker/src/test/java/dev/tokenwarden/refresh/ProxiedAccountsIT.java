@@ -28,7 +28,7 @@ import dev.tokenwarden.stack.oauth.SeenRequest;
 import dev.tokenwarden.store.Account;
 
 /**
- * Issue 9 item 3 on a running worker: an account's {@code proxy_id} sends its token requests through that proxy
+ * On a running worker: an account's {@code proxy_id} sends its token requests through that proxy
  * (real dante and tinyproxy, connecting onwards from {@link LocalProxies#EGRESS}); a missing or disabled proxy
  * cools that account down with a reason naming the proxy, never a direct call.
  */

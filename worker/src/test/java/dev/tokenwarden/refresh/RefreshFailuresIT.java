@@ -33,7 +33,7 @@ import dev.tokenwarden.stack.oauth.Fault;
 import dev.tokenwarden.store.Account;
 
 /**
- * The refresh path when the provider says no (BRIEF §4 steps 6 and 7): a lost race is not a dead account, a
+ * The refresh path when the provider says no: a lost race is not a dead account, a
  * dead token is never sent again, transient errors back off without holding up the partition, exhausted
  * retries cool the account down, and a provider-wide error leaves the account alone.
  */
@@ -227,7 +227,7 @@ class RefreshFailuresIT {
         assertNull(after.errorMessage());
         assertNull(after.tempUnschedulableUntil(), "no cooldown");
         assertEquals(0, accounts.outboxRows(id), "no outbox row");
-        // ... and the job is not dropped: it comes back when the breaker lets calls through (issue 8)
+        // ... and the job is not dropped: it comes back when the breaker lets calls through
         Await.until("refreshed after the breaker", WAIT, () -> oauth.successfulRefreshes(id) == 1 && group.idle()
                 && !traffic.credentialUpdates(id).isEmpty());
         assertEquals(2, oauth.calls(id), "provider calls: the rejected one and the one after the breaker");
@@ -237,8 +237,8 @@ class RefreshFailuresIT {
 
     @Test
     void shouldFinishAJobWhoseWriteFailsForGoodAndActOnTheAccountsNextEvent() throws Exception {
-        // Given a non-rotating account whose refresh write a constraint rejects: a deterministic failure, which
-        // used to be retried for ever and kept the account "in flight" until a restart (issue 8)
+        // Given a non-rotating account whose refresh write a constraint rejects: a deterministic failure, which,
+        // retried for ever, would keep the account "in flight" until a restart
         long id = accounts.oauthAccount(oauth, Platform.GEMINI, 60);
         String constraint = "tw_test_no_write_" + id;
         accounts.execute("ALTER TABLE accounts ADD CONSTRAINT " + constraint + " CHECK (id <> " + id

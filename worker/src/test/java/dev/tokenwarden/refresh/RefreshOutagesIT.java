@@ -31,7 +31,7 @@ import dev.tokenwarden.store.Account;
 import dev.tokenwarden.store.Migrations;
 
 /**
- * The refresh path when its surroundings fail (BRIEF §4 steps 2 and 8): a lock held elsewhere delays the
+ * The refresh path when its surroundings fail: a lock held elsewhere delays the
  * refresh without dropping it, Redis down degrades to the database guard, and a database down after the
  * provider answered keeps the new credentials until the write lands. Redis and PostgreSQL outages use private
  * servers, so the JVM's shared stack never goes down.

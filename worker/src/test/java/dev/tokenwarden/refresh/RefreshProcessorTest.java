@@ -43,7 +43,7 @@ import dev.tokenwarden.events.TopicNames;
 import dev.tokenwarden.events.TraceContext;
 import dev.tokenwarden.retry.TaskScope;
 
-/** The stream side of the refresh path (issue 8, item 1), with the jobs scripted by the test. */
+/** The stream side of the refresh path, with the jobs scripted by the test. */
 class RefreshProcessorTest {
     private static final long ACCOUNT = 7;
     private static final Duration DRAIN = Duration.ofMillis(60);
@@ -199,7 +199,7 @@ class RefreshProcessorTest {
         // When the next event for the account arrives
         send(1L, true);
 
-        // Then it starts a job of its own (Nango #1005 in our code: it used to join the dead one for good)
+        // Then it starts a job of its own (Nango #1005: joining the dead one would wait for good)
         assertEquals(2, jobs.submitted.size());
         assertTrue(jobs.submitted.get(1).job().force());
     }

@@ -99,7 +99,7 @@ class RefreshStormCollapsesToOneCallIT {
 
     @Test
     void shouldReadAFreshAccountOnceWhenGatewaysKeepSendingItsCurrentVersion() throws Exception {
-        // Issue 10, item 3: an event that observed the current, fresh version is no duplicate by version alone.
+        // An event that observed the current, fresh version is no duplicate by version alone.
         long id = accounts.oauthAccount(oauth, Platform.OPENAI, 3_600);
         long readsBefore = group.counter("account_reads");
         sendConcurrently(1, 1, id, Platform.OPENAI, 180);

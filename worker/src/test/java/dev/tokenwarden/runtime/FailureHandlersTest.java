@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tokenwarden.events.DeadLetterRecord;
 
-/** Nothing that fails while handling or producing a record may stop its partition (issue 7). */
+/** Nothing that fails while handling or producing a record may stop its partition. */
 class FailureHandlersTest {
     private static final String DLQ = "tokenwarden.dead-letter.v1";
     private final StreamFailures failures = new StreamFailures();

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
 
-/** Every launch path of a worker carries the measured heap bound (issue 10): the README's command and the image. */
+/** Every launch path of a worker carries the measured heap bound: the README's command and the image. */
 class JvmOptionsTest {
     private static final Path ROOT = Path.of("..");
 

@@ -27,7 +27,7 @@ class KafkaClientsTest {
         Properties producer = KafkaClients.producer(streams, "tokenwarden-sweep");
         Map<String, Object> admin = KafkaClients.admin(streams, "tokenwarden-admin");
 
-        // Then every client of the worker talks to the cluster the same way (issue 9: the sweep once did not)
+        // Then every client of the worker talks to the cluster the same way
         assertEquals("SASL_SSL", producer.get("security.protocol"));
         assertEquals("SCRAM-SHA-512", producer.get("sasl.mechanism"));
         assertEquals("broker:9093", String.valueOf(producer.get("bootstrap.servers")).replaceAll("[\\[\\]]", ""));

@@ -191,7 +191,7 @@ class AccountStoreIT {
                         dev.tokenwarden.events.OutboxChange.CREDENTIALS_REFRESHED, 6L, state.cooldownUntil(),
                         state.cooldownReason(), state.status(), Instant.ofEpochMilli(6)));
 
-        // Then its outbox event says what the scheduler must know: still cooling down, and why (issue 9)
+        // Then its outbox event says what the scheduler must know: still cooling down, and why
         assertEquals(until, event.orElseThrow().cooldownUntil());
         assertEquals(RATE_LIMITED, event.get().cooldownReason());
         assertEquals("active", event.get().status());
@@ -210,7 +210,7 @@ class AccountStoreIT {
         WriteResult result = store.persistRefresh(id, read.credentials().versionGuard(),
                 Map.of("refresh_token", "r1", "_token_version", 1714000000001L), row("spelled-" + id));
 
-        // Then it lands: a rotated token is never discarded because of a spelling (issue 7)
+        // Then it lands: a rotated token is never discarded because of a spelling
         assertEquals(WriteResult.APPLIED, result);
         assertEquals(1714000000001L, store.find(id).orElseThrow().credentials().tokenVersion());
         assertFalse(read.credentials().tokenVersionUnusable());

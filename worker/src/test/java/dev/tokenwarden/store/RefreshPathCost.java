@@ -25,9 +25,9 @@ import dev.tokenwarden.stack.LocalPostgres;
 import dev.tokenwarden.stack.SharedStack;
 
 /**
- * Prints what the refresh path's database calls cost per call, warm, on one kept session over Hikari: the Jdbi
- * SqlObject read and write the store used before, the prepared statements it uses now, and the fence's share of a
- * refresh. Wall time includes the round trips to the (local) server; CPU is this thread's only (the client's
+ * Prints what the refresh path's database calls cost per call, warm, on one kept session over Hikari: the
+ * prepared statements the store uses, the same read and write through Jdbi SqlObject for comparison, and the
+ * fence's share of a refresh. Wall time includes the round trips to the (local) server; CPU is this thread's only (the client's
  * mapping and binding). Figures are printed, never asserted: they depend on the machine and its load.
  *
  * <p>A measurement, not a test: its name matches neither {@code *Test} nor {@code *IT}, so {@code scripts/test} skips

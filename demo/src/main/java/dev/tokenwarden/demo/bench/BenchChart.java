@@ -14,7 +14,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * The ratios as horizontal bars (1.0 = as good as the ceiling), with issue 10's goal as a tick where the goal
+ * The ratios as horizontal bars (1.0 = as good as the ceiling), with the scenario's goal as a tick where the goal
  * is a ratio. Drawn with java.awt headless: no chart library for one picture.
  */
 final class BenchChart {
@@ -68,7 +68,7 @@ final class BenchChart {
         g.drawLine(x1, TOP - 4, x1, TOP + ROW * shown.size());
         g.drawString("1.0", x1 - 8, TOP + ROW * shown.size() + 16);
         g.setColor(Color.BLACK);
-        g.drawString("blue: issue 10's goal met (or none); orange: goal missed; red tick: the goal where it is a ratio", 20, height - 12);
+        g.drawString("blue: goal met (or none); orange: goal missed; red tick: the goal where it is a ratio", 20, height - 12);
         g.dispose();
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());

@@ -45,7 +45,7 @@ public final class BenchCommand implements CliCommand {
         for (Scenario s : SCENARIOS) {
             b.append(String.format("  %-20s %s%n", s.name(), s.summary()));
         }
-        b.append("\n--scale multiplies every count (0.1: a quick run of a few minutes; 1: the sizes of issue 10).\n"
+        b.append("\n--scale multiplies every count (0.1: a quick run of a few minutes; 1: the sizes the goals are set for).\n"
                 + "--report writes {\"run\", \"rows\": [{measure, value, unit, against, against_value, ratio, goal,\n"
                 + "details}], \"storms\": [...]}; --chart draws the ratios as a PNG. Workers, bare Streams\n"
                 + "processors and baseline gateways each run as their own JVM with --worker-java-opts (default: the\n"

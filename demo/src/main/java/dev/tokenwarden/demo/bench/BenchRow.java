@@ -10,7 +10,7 @@ import java.util.Map;
  *     from the settings
  * @param ratio always "higher is better, 1.0 = as good as the ceiling": value/ceiling for rates,
  *     ceiling/value for times and sizes; null when there is nothing to compare with
- * @param goal what issue 10 asks for, as text ("ratio ≥ 0.9", "p99 ≤ 300 ms"); null when nothing
+ * @param goal what the scenario must reach, as text ("ratio ≥ 0.9", "p99 ≤ 300 ms"); null when nothing
  * @param goalRatio the same goal as a ratio, for the chart's marker; null when the goal is not a ratio
  * @param goalMax the same goal as the most the value may be ("p99 ≤ 300 ms"); null when it is a ratio or none
  */
@@ -70,7 +70,7 @@ record BenchRow(String scenario, String measure, double value, String unit, Stri
         r.put("against", against == null ? "" : against);
         r.put("ceiling", againstValue == null ? "" : BenchTable.figure(againstValue) + " " + unit);
         r.put("ratio", ratio == null ? "" : String.format("%.2f", ratio));
-        r.put("goal (issue 10)", goal == null ? "" : goal + (Boolean.TRUE.equals(goalMet()) ? " met" : " missed"));
+        r.put("goal", goal == null ? "" : goal + (Boolean.TRUE.equals(goalMet()) ? " met" : " missed"));
         return r;
     }
 

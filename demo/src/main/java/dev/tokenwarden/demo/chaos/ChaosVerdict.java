@@ -9,13 +9,13 @@ import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * The judgement of one scenario from the database and the provider's ledger alone (issue 8, item 11): every
+ * The judgement of one scenario from the database and the provider's ledger alone: every
  * account refreshed and active, except those whose provider call was in flight on a killed process when it
  * died; provider calls at most one per account plus those; token reuses only for those; each such account
  * marked error with the crash reason. A pure function of what was read.
  */
 final class ChaosVerdict {
-    /** The reason issue 8 item 9 gives a resumed attempt whose token nobody else replaced. */
+    /** The reason the worker gives a resumed attempt whose token nobody else replaced: its owner died mid-call. */
     static final String CRASH_REASON = "refresh interrupted by a worker crash; re-authorise";
     private static final int EVIDENCE_IDS = 20;
 

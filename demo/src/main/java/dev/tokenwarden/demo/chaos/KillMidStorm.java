@@ -15,7 +15,7 @@ import dev.tokenwarden.stack.LocalRedis;
 /**
  * Three workers, a refresh storm, and one worker stopped once a quarter of the accounts are refreshed: with
  * SIGKILL (its calls in flight die with it) or SIGTERM (a clean stop must hand over without losing anything
- * and exit 0 within 25 s, issue 8 item 5), with Redis up or stopped before the storm.
+ * and exit 0 within 25 s), with Redis up or stopped before the storm.
  */
 final class KillMidStorm implements ChaosScenario {
     enum Signal { KILL, TERM }

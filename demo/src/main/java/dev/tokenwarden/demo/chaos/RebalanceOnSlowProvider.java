@@ -16,8 +16,8 @@ import dev.tokenwarden.stack.LocalRedis;
 /**
  * Redis stopped, a provider that takes 3 s, two workers and a storm; then a third worker joins, so the
  * rebalance moves partitions while their attempts wait on the provider. Nothing crashes, so nothing may be
- * lost: one call per account, no reuse (issue 8 item 2: no provider call unless this worker still owns the
- * partition, and a fence in PostgreSQL while Redis is down).
+ * lost: one call per account, no reuse (no provider call unless this worker still owns the partition,
+ * and a fence in PostgreSQL while Redis is down).
  */
 final class RebalanceOnSlowProvider implements ChaosScenario {
     static final Duration PROVIDER_LATENCY = Duration.ofSeconds(3);

@@ -15,8 +15,8 @@ final class Watch implements AutoCloseable {
     /** How long nothing may change before a finished run counts as settled: late calls show up in it. */
     static final Duration QUIET = Duration.ofSeconds(2);
     /**
-     * How long after the fault a run may take to settle: four times the 15 s in which issue 8 (item 10) wants a
-     * killed worker's accounts resumed, so a slow CI box does not fail a healthy run.
+     * How long after the fault a run may take to settle: four times the 15 s in which a killed worker's accounts
+     * must be resumed, so a slow CI box does not fail a healthy run.
      */
     static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
     private static final long PRINT_EVERY_NANOS = 5_000_000_000L;

@@ -1,5 +1,5 @@
 /**
- * The compose demo's own processes (issue 12): {@code tokenwarden fake-provider}, the sanctioned fake OAuth
+ * The compose demo's own processes: {@code tokenwarden fake-provider}, the sanctioned fake OAuth
  * token endpoint as a long-running server other containers reach by name, with an admin port that issues demo
  * refresh tokens and shows its call ledger; and {@code tokenwarden gateways}, a one-shot round of simulated
  * gateways that seeds accounts pointing at that provider, sends a refresh storm, waits for the workers and judges

@@ -15,7 +15,7 @@ class ColdHerdIdealTest {
 
     @Test
     void aRateLimitBelowConcurrencyOverLatencyBoundsTheCallsInFlight() {
-        // 3 workers × 5 platforms × min(16 concurrent, 20/s × 0.1 s): issue 10's 33 s for 10,000 accounts.
+        // 3 workers × 5 platforms × min(16 concurrent, 20/s × 0.1 s): an ideal of 33 s for 10,000 accounts.
         assertEquals(30.0, concurrency(3, "16", "20"), 1e-9);
     }
 

@@ -289,7 +289,7 @@ public final class FakeOAuthServer implements AutoCloseable {
         }
 
         /**
-         * Where to listen; the default, 127.0.0.1 and a free port, suits tests. The compose demo (issue 12) binds
+         * Where to listen; the default, 127.0.0.1 and a free port, suits tests. The compose demo binds
          * 0.0.0.0 and a fixed port so that workers in other containers reach it by its service name.
          */
         public Builder bind(String host, int port) {
