@@ -51,6 +51,7 @@ final class AccountLocking {
     private final Executor executor;
     private final ScheduledExecutorService timer;
     private final RefreshCounters counters;
+    private final AtomicBoolean redisDown = new AtomicBoolean();
 
     AccountLocking(AccountLocks locks, AccountStore store, Duration lease, Duration maxWait, Executor executor,
             ScheduledExecutorService timer, RefreshCounters counters) {
@@ -80,12 +81,15 @@ final class AccountLocking {
             LockHandle redis = null;
             if (lock instanceof LockResult.Held held) {
                 counters.lockAcquired.increment();
+                redisAnswering(true, null);
                 redis = held.handle();
             } else if (lock instanceof LockResult.TimedOut) {
                 counters.lockHeldElsewhere.increment();
+                redisAnswering(true, null);
                 return new NotHeld(LOCK_RECHECK, "lock held elsewhere");
             } else {
                 counters.lockUnavailable.increment();
+                redisAnswering(false, ((LockResult.Unavailable) lock).reason());
                 log.debug("account {}: Redis lock unavailable ({}); the fence alone excludes other workers",
                         job.accountId(), ((LockResult.Unavailable) lock).reason());
             }
@@ -96,6 +100,21 @@ final class AccountLocking {
                 throw e;
             }
         }, TraceMdc.on(executor, job.trace()));
+    }
+
+    /**
+     * One line when the refresh path loses its Redis locks and one when it has them again: per account the change is
+     * only counted ({@code tokenwarden_lock_results_total{result="unavailable"}}), and an operator reading the log
+     * should still see that Redis went away and came back.
+     */
+    private void redisAnswering(boolean answering, String reason) {
+        if (redisDown.compareAndSet(answering, !answering)) {
+            if (answering) {
+                log.info("Redis answers the refresh path's lock requests again");
+            } else {
+                log.warn("Redis lock unavailable ({}); refreshes go on, excluded by the PostgreSQL fence alone", reason);
+            }
+        }
     }
 
     private Taken fenceAndRead(RefreshJob job, LockHandle redis) {
