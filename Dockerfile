@@ -15,6 +15,9 @@ COPY events-schema events-schema
 COPY local-stack local-stack
 COPY worker worker
 COPY demo demo
+# The build's own checks (Checkstyle at validate) read their rules from here.
+COPY config/checkstyle config/checkstyle
+COPY config/spotbugs config/spotbugs
 # MAVEN_FLAGS: e.g. "-B -ntp -o" where the Maven repository is mounted into the build (podman build --volume).
 ARG MAVEN_FLAGS="-B -ntp"
 RUN ./mvnw ${MAVEN_FLAGS} -Dmaven.test.skip=true package dependency:copy-dependencies -DincludeScope=runtime \
