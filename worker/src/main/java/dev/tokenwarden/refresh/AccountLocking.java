@@ -194,7 +194,10 @@ final class AccountLocking {
             this.lapsedHolder = lapsedHolder;
             this.fenceHeldSinceNanos = claimedAtNanos;
             long every = Math.max(1, lease.toMillis() / 3);
-            this.renewal = timer.scheduleAtFixedRate(this::renewFence, every, every, TimeUnit.MILLISECONDS);
+            // The renewal's JDBC call runs on the refresh pool: on the shared timer thread a slow database would hold
+            // up every retry and gate wake-up scheduled behind it.
+            this.renewal = timer.scheduleAtFixedRate(() -> executor.execute(this::renewFence), every, every,
+                    TimeUnit.MILLISECONDS);
         }
 
         /** The account as read under the fence; empty when deleted or absent. */
